@@ -1,0 +1,62 @@
+// Command failgraph serves the failure-mode knowledge graph over GraphQL and manages its data.
+//
+//	failgraph serve      serve the GraphQL API (embedded store by default, or Neo4j)
+//	failgraph validate   check a directory of seed files
+//
+// Run "failgraph --help" or "failgraph COMMAND --help" for details.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `failgraph: a GraphQL knowledge graph of the ways machine-learning systems fail.
+
+Usage:
+  failgraph serve [flags]       serve the GraphQL API (see failgraph serve --help)
+  failgraph validate [DIR]      check seed files and list every problem (see failgraph validate --help)
+  failgraph --help              show this help
+
+Every flag of serve can also be set with a FAILGRAPH_* environment variable.
+`
+
+// errUsage means the usage text was already printed; exit 2 without another message.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "failgraph:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, testable: arguments, environment and output are passed in.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "validate":
+		return runValidate(ctx, args[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}
