@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly what `make test` and CI (.ci/run) run, on a fresh machine:
+#   1. Go modules, 2. gofmt, 3. go generate leaves the tree unchanged, 4. go vet,
+#   5. a real Neo4j (scripts/neo4j.sh; skipped when FAILGRAPH_TEST_NEO4J_URI names a running server),
+#   6. go test -race over every package, the Neo4j conformance and fault tests included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+step "Go modules"
+go mod download
+go mod verify >/dev/null
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go'))
+[ -z "$unformatted" ] || fail "gofmt would change: $unformatted (run gofmt -w)"
+
+step "go generate leaves the tree unchanged"
+before=$(git status --porcelain=v1 --untracked-files=all; git diff)
+go generate ./...
+after=$(git status --porcelain=v1 --untracked-files=all; git diff)
+if [ "$before" != "$after" ]; then
+  git status --short >&2
+  fail "go generate changed tracked or untracked files: commit the regenerated code"
+fi
+
+step "go vet"
+go vet ./...
+
+started_neo4j=""
+if [ -z "${FAILGRAPH_TEST_NEO4J_URI:-}" ]; then
+  step "Neo4j (scripts/neo4j.sh start; set FAILGRAPH_TEST_NEO4J_URI to use a running server instead)"
+  if ! scripts/neo4j.sh status >/dev/null 2>&1; then started_neo4j=yes; fi
+  FAILGRAPH_TEST_NEO4J_URI=$(scripts/neo4j.sh start)
+  export FAILGRAPH_TEST_NEO4J_URI
+  if [ -n "$started_neo4j" ]; then trap 'scripts/neo4j.sh stop >&2 || true' EXIT; fi
+fi
+echo "Neo4j for tests: $FAILGRAPH_TEST_NEO4J_URI" >&2
+
+step "go test -race ./..."
+go test -race -count=1 -timeout 20m ./...
