@@ -163,7 +163,9 @@ func (b *builder) decodeItem(file, section string, item *yaml.Node) {
 		b.problem(file, item.Line, "each item of %q must be a mapping", section)
 		return
 	}
-	ok := b.checkKeys(file, section, item, sectionKeys[section])
+	// Unknown keys are reported, and the item is kept so that one typo does not cascade into
+	// "not defined" problems everywhere it is referenced.
+	b.checkKeys(file, section, item, sectionKeys[section])
 	e := entry{file: file, section: section, line: item.Line}
 	var err error
 	if section == "relations" {
@@ -173,9 +175,6 @@ func (b *builder) decodeItem(file, section string, item *yaml.Node) {
 	}
 	if err != nil {
 		b.problem(file, yamlLine(err, item.Line), "%s", yamlMsg(err))
-		return
-	}
-	if !ok {
 		return
 	}
 	if section == "relations" {

@@ -21,6 +21,7 @@ const usage = `failgraph: a GraphQL knowledge graph of the ways machine-learning
 Usage:
   failgraph serve [flags]       serve the GraphQL API (see failgraph serve --help)
   failgraph validate [DIR]      check seed files and list every problem (see failgraph validate --help)
+  failgraph stats [--markdown]  count the seed by kind, relation, intent, framework, ...
   failgraph --help              show this help
 
 Every flag of serve can also be set with a FAILGRAPH_* environment variable.
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "validate":
 		return runValidate(ctx, args[1:], stdout, stderr)
+	case "stats":
+		return runStats(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
 		return errUsage

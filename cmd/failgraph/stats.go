@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/seed"
+)
+
+const statsUsage = `Usage: failgraph stats [--markdown] [DIR]
+
+Counts the seed (default: the one embedded in this binary): nodes by kind, edges by relation,
+failure modes by intent, references by type, mitigation edges by strength, legal considerations by
+jurisdiction and external ids by framework. --markdown prints the tables docs/DATA.md embeds.
+`
+
+func runStats(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, statsUsage) }
+	markdown := fs.Bool("markdown", false, "print Markdown tables")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 1 {
+		if err == nil {
+			fs.Usage()
+		}
+		return errUsage
+	}
+	var (
+		g   *kg.Graph
+		err error
+	)
+	if fs.NArg() == 1 {
+		g, err = seed.LoadDir(fs.Arg(0))
+	} else {
+		g, err = seed.Load()
+	}
+	if err != nil {
+		return err
+	}
+	if *markdown {
+		fmt.Fprint(stdout, StatsMarkdown(g))
+		return nil
+	}
+	fmt.Fprintln(stdout, summarize(g))
+	return nil
+}
+
+// StatsMarkdown renders the count tables of docs/DATA.md from a graph.
+func StatsMarkdown(g *kg.Graph) string {
+	var b strings.Builder
+	table := func(title, col string, rows [][2]string) {
+		fmt.Fprintf(&b, "| %s | %s |\n|---|---:|\n", title, col)
+		for _, r := range rows {
+			fmt.Fprintf(&b, "| %s | %s |\n", r[0], r[1])
+		}
+		b.WriteString("\n")
+	}
+	nodes := map[kg.Kind]int{}
+	intent := map[string]int{}
+	refTypes := map[string]int{}
+	juris := map[string]int{}
+	frameworks := map[string]int{}
+	byID := map[string]*kg.Node{}
+	for _, n := range g.Nodes {
+		byID[n.ID] = n
+		nodes[n.Kind]++
+		switch n.Kind {
+		case kg.KindFailureMode:
+			k := strings.ToLower(string(n.Intent))
+			if n.Number == 0 {
+				k += " (subtype)"
+			}
+			intent[k]++
+		case kg.KindReference:
+			refTypes[n.RefType]++
+		case kg.KindLegal:
+			juris[n.Jurisdiction]++
+		}
+		for _, x := range n.ExternalIDs {
+			frameworks[x.Framework+" "+x.Edition]++
+		}
+	}
+	edges := map[kg.RelType]int{}
+	strength := map[string]int{}
+	for _, e := range g.Edges {
+		edges[e.Type]++
+		if e.Type == kg.RelMitigates {
+			strength[e.Strength]++
+		}
+	}
+	var rows [][2]string
+	for _, k := range kg.Kinds {
+		rows = append(rows, [2]string{string(k), fmt.Sprint(nodes[k])})
+	}
+	rows = append(rows, [2]string{"**all nodes**", fmt.Sprint(len(g.Nodes))})
+	table("Node kind", "count", rows)
+	rows = nil
+	for _, t := range kg.RelTypes {
+		rows = append(rows, [2]string{string(t), fmt.Sprint(edges[t])})
+	}
+	rows = append(rows, [2]string{"**all edges**", fmt.Sprint(len(g.Edges))})
+	table("Relation", "count", rows)
+	table("Failure modes", "count", sortedRows(intent))
+	table("References by type", "count", sortedRows(refTypes))
+	table("MITIGATES by strength", "count", sortedRows(strength))
+	table("Legal considerations by jurisdiction", "count", sortedRows(juris))
+	table("External ids by framework and edition", "count", sortedRows(frameworks))
+	return b.String()
+}
+
+func sortedRows(m map[string]int) [][2]string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rows := make([][2]string, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, [2]string{k, fmt.Sprint(m[k])})
+	}
+	return rows
+}
