@@ -1,0 +1,310 @@
+// Package memstore is the embedded, in-memory kg.Store: failgraph's default backend. It holds the
+// whole graph in maps indexed by id, kind and relation, with an inverted index for search. It is
+// safe for concurrent use: readers share a read lock, Replace swaps the whole graph under the write
+// lock, and every value handed in or out is a copy.
+package memstore
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+var _ kg.Store = (*Store)(nil)
+
+// Store is the in-memory graph.
+type Store struct {
+	mu sync.RWMutex
+	g  *graph // guarded by mu; replaced whole, never mutated in place
+}
+
+// graph is one immutable snapshot with its indexes.
+type graph struct {
+	nodes  map[string]*kg.Node
+	byKind map[kg.Kind][]*kg.Node // NodeLess order
+	byID   map[kg.Kind][]*kg.Node // id order, for keyset pagination
+	out    map[string][]kg.Edge   // EdgeLess order
+	in     map[string][]kg.Edge
+	both   map[string][]kg.Edge
+	index  map[string][]string // token -> node ids, id order
+	tokens []string            // sorted distinct tokens, for prefix lookups
+	stats  kg.Stats
+}
+
+// New returns a store holding a copy of g. It fails with EINVALID when an edge names a missing node
+// or an id repeats: the seed validator normally catches those first.
+func New(g *kg.Graph) (*Store, error) {
+	s := &Store{}
+	if err := s.Replace(g); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Replace swaps the whole graph for a copy of g, atomically: readers see the old graph or the new
+// one, never a mix.
+func (s *Store) Replace(g *kg.Graph) error {
+	ng, err := build(g)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.g = ng
+	s.mu.Unlock()
+	return nil
+}
+
+func build(g *kg.Graph) (*graph, error) {
+	ng := &graph{
+		nodes:  make(map[string]*kg.Node, len(g.Nodes)),
+		byKind: map[kg.Kind][]*kg.Node{},
+		byID:   map[kg.Kind][]*kg.Node{},
+		out:    map[string][]kg.Edge{},
+		in:     map[string][]kg.Edge{},
+		both:   map[string][]kg.Edge{},
+		index:  map[string][]string{},
+		stats:  kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}},
+	}
+	for _, n := range g.Nodes {
+		if _, dup := ng.nodes[n.ID]; dup {
+			return nil, kg.Errorf(kg.EINVALID, "", "duplicate node id %q", n.ID)
+		}
+		if !n.Kind.Valid() {
+			return nil, kg.Errorf(kg.EINVALID, "", "node %q has unknown kind %q", n.ID, n.Kind)
+		}
+		c := n.Clone()
+		ng.nodes[c.ID] = c
+		ng.byKind[c.Kind] = append(ng.byKind[c.Kind], c)
+		ng.stats.Nodes[c.Kind]++
+		for _, t := range kg.DocumentTokens(c) {
+			ng.index[t] = append(ng.index[t], c.ID)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range g.Edges {
+		if !e.Type.Valid() {
+			return nil, kg.Errorf(kg.EINVALID, "", "edge %q has unknown type %q", e.ID, e.Type)
+		}
+		if ng.nodes[e.Source] == nil || ng.nodes[e.Target] == nil {
+			return nil, kg.Errorf(kg.EINVALID, "", "edge %s joins a missing node", kg.EdgeID(e.Type, e.Source, e.Target))
+		}
+		c := e.Clone()
+		c.ID = kg.EdgeID(c.Type, c.Source, c.Target)
+		if seen[c.ID] {
+			return nil, kg.Errorf(kg.EINVALID, "", "duplicate edge %s", c.ID)
+		}
+		seen[c.ID] = true
+		ng.out[c.Source] = append(ng.out[c.Source], c)
+		ng.in[c.Target] = append(ng.in[c.Target], c)
+		ng.both[c.Source] = append(ng.both[c.Source], c)
+		ng.both[c.Target] = append(ng.both[c.Target], c)
+		ng.stats.Edges[c.Type]++
+	}
+	for _, m := range []map[string][]kg.Edge{ng.out, ng.in, ng.both} {
+		for _, es := range m {
+			kg.SortEdges(es)
+		}
+	}
+	for k, ns := range ng.byKind {
+		sort.Slice(ns, func(i, j int) bool { return kg.NodeLess(ns[i], ns[j]) })
+		ids := append([]*kg.Node(nil), ns...)
+		sort.Slice(ids, func(i, j int) bool { return ids[i].ID < ids[j].ID })
+		ng.byID[k] = ids
+	}
+	for t, ids := range ng.index {
+		sort.Strings(ids)
+		ng.tokens = append(ng.tokens, t)
+	}
+	sort.Strings(ng.tokens)
+	return ng, nil
+}
+
+func (s *Store) snapshot(ctx context.Context) (*graph, error) {
+	if err := kg.CtxErr(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.g, nil
+}
+
+// Node implements kg.Store.
+func (s *Store) Node(ctx context.Context, id string) (*kg.Node, error) {
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, ok := g.nodes[id]
+	if !ok {
+		return nil, kg.Errorf(kg.ENOTFOUND, "id", "no node with id %q", id)
+	}
+	return n.Clone(), nil
+}
+
+// Nodes implements kg.Store.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Node, len(ids))
+	for i, id := range ids {
+		out[i] = g.nodes[id].Clone()
+	}
+	return out, nil
+}
+
+// List implements kg.Store.
+func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src := g.byKind[f.Kind]
+	paged := f.After != "" || f.Limit > 0
+	if paged {
+		src = g.byID[f.Kind]
+	}
+	var out []*kg.Node
+	for _, n := range src {
+		if f.After != "" && n.ID <= f.After {
+			continue
+		}
+		if !f.Matches(n) {
+			continue
+		}
+		out = append(out, n.Clone())
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Count implements kg.Store.
+func (s *Store) Count(ctx context.Context, f kg.Filter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c := 0
+	for _, n := range g.byKind[f.Kind] {
+		if f.Matches(n) {
+			c++
+		}
+	}
+	return c, nil
+}
+
+// Adjacent implements kg.Store.
+func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, types []kg.RelType) (map[string][]kg.Edge, error) {
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src := g.both
+	switch dir {
+	case kg.Out:
+		src = g.out
+	case kg.In:
+		src = g.in
+	}
+	out := make(map[string][]kg.Edge, len(ids))
+	for _, id := range ids {
+		es := []kg.Edge{}
+		for _, e := range src[id] {
+			if len(types) == 0 || hasType(types, e.Type) {
+				es = append(es, e.Clone())
+			}
+		}
+		out[id] = es
+	}
+	return out, nil
+}
+
+func hasType(ts []kg.RelType, t kg.RelType) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Search implements kg.Store: the inverted index finds every node with a token equal to, or (for
+// query tokens of three or more characters) starting with, a query token; kg.Score ranks them.
+func (s *Store) Search(ctx context.Context, query string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
+	qt := kg.QueryTokens(query)
+	if len(qt) == 0 {
+		return nil, kg.Errorf(kg.EINVALID, "query", "must contain at least one word")
+	}
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cand := map[string]bool{}
+	for _, t := range qt {
+		for _, id := range g.index[t] {
+			cand[id] = true
+		}
+		if len(t) >= 3 {
+			for i := sort.SearchStrings(g.tokens, t); i < len(g.tokens) && strings.HasPrefix(g.tokens[i], t); i++ {
+				for _, id := range g.index[g.tokens[i]] {
+					cand[id] = true
+				}
+			}
+		}
+	}
+	var hits []kg.Hit
+	for id := range cand {
+		n := g.nodes[id]
+		if len(kinds) > 0 && !hasKind(kinds, n.Kind) {
+			continue
+		}
+		if sc := kg.Score(query, n); sc > 0 {
+			hits = append(hits, kg.Hit{Node: n, Score: sc})
+		}
+	}
+	hits = kg.SortHits(hits, limit)
+	for i := range hits {
+		hits[i].Node = hits[i].Node.Clone()
+	}
+	return hits, nil
+}
+
+func hasKind(ks []kg.Kind, k kg.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Stats implements kg.Store.
+func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return kg.Stats{}, err
+	}
+	st := kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}}
+	for k, v := range g.stats.Nodes {
+		st.Nodes[k] = v
+	}
+	for k, v := range g.stats.Edges {
+		st.Edges[k] = v
+	}
+	return st, nil
+}
+
+// Ping implements kg.Store: the embedded store is always there.
+func (s *Store) Ping(ctx context.Context) error { return kg.CtxErr(ctx) }
