@@ -1,0 +1,284 @@
+package traverse
+
+import (
+	"context"
+	"sort"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+// neighborhood walks breadth-first from id, one Adjacent call per level (plus one Nodes call per
+// level when kinds filter what may be entered), then one Adjacent call for the kept nodes of the
+// last level so that the edges among them are known, and one Nodes call for the nodes not yet read.
+func (e *Engine) neighborhood(ctx context.Context, id string, o NeighborhoodOpts) (*Subgraph, error) {
+	if err := kg.CheckRange("depth", o.Depth, 1, kg.MaxDepth); err != nil {
+		return nil, err
+	}
+	if err := kg.CheckRange("limit", o.Limit, 1, kg.MaxLimit); err != nil {
+		return nil, err
+	}
+	kinds, err := checkKinds("kinds", o.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := checkRelations("relations", o.Relations)
+	if err != nil {
+		return nil, err
+	}
+	centre, err := e.centre(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+
+	nodes := map[string]*kg.Node{id: centre} // the nodes read so far
+	adj := map[string][]kg.Edge{}            // the adjacency read so far
+	kept := []string{id}                     // in order of distance, then id
+	seen := map[string]bool{id: true}        // found, whether kept or of a kind not entered
+	frontier := []string{id}
+	truncated := false
+	for d := 1; d <= o.Depth && len(frontier) > 0; d++ {
+		if err := kg.CtxErr(ctx); err != nil {
+			return nil, err
+		}
+		got, err := e.store.Adjacent(ctx, frontier, kg.Both, rels)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		for _, f := range frontier {
+			adj[f] = got[f]
+			for _, ed := range got[f] {
+				if other := ed.Other(f); !seen[other] {
+					seen[other] = true
+					next = append(next, other)
+				}
+			}
+		}
+		if len(kinds) > 0 && len(next) > 0 {
+			ns, err := e.store.Nodes(ctx, next)
+			if err != nil {
+				return nil, err
+			}
+			ok := next[:0]
+			for i, n := range ns {
+				switch {
+				case n == nil: // an edge to a node the store does not hold: nothing to enter
+				case !kinds[n.Kind]: // never entered, whatever the route
+				default:
+					nodes[n.ID] = n
+					ok = append(ok, next[i])
+				}
+			}
+			next = ok
+		}
+		sort.Strings(next)
+		if room := o.Limit - len(kept); len(next) > room {
+			kept = append(kept, next[:room]...)
+			truncated = true
+			break
+		}
+		// When kept is exactly full, the next level still runs: it tells whether anything was
+		// left out, and the adjacency it reads is needed for the edges among kept anyway.
+		kept = append(kept, next...)
+		frontier = next
+	}
+	return e.finishSubgraph(ctx, kept, nodes, adj, rels, truncated)
+}
+
+// finishSubgraph reads the adjacency and nodes that kept still lacks and assembles the subgraph.
+func (e *Engine) finishSubgraph(ctx context.Context, kept []string, nodes map[string]*kg.Node, adj map[string][]kg.Edge, rels []kg.RelType, truncated bool) (*Subgraph, error) {
+	var missingAdj, missingNodes []string
+	for _, id := range kept {
+		if _, ok := adj[id]; !ok {
+			missingAdj = append(missingAdj, id)
+		}
+		if nodes[id] == nil {
+			missingNodes = append(missingNodes, id)
+		}
+	}
+	if len(missingAdj) > 0 {
+		if err := kg.CtxErr(ctx); err != nil {
+			return nil, err
+		}
+		got, err := e.store.Adjacent(ctx, missingAdj, kg.Both, rels)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range missingAdj {
+			adj[id] = got[id]
+		}
+	}
+	if len(missingNodes) > 0 {
+		ns, err := e.store.Nodes(ctx, missingNodes)
+		if err != nil {
+			return nil, err
+		}
+		for i, n := range ns {
+			if n != nil {
+				nodes[missingNodes[i]] = n
+			}
+		}
+	}
+	in := make(map[string]bool, len(kept))
+	sg := &Subgraph{Nodes: make([]*kg.Node, 0, len(kept)), Edges: []kg.Edge{}, Truncated: truncated}
+	for _, id := range kept {
+		if n := nodes[id]; n != nil {
+			in[id] = true
+			sg.Nodes = append(sg.Nodes, n)
+		}
+	}
+	sg.Edges = edgesAmong(in, kept, adj)
+	return sg, nil
+}
+
+// edgesAmong returns each edge of adj[ids] whose endpoints are both in set, once, in EdgeLess order.
+func edgesAmong(set map[string]bool, ids []string, adj map[string][]kg.Edge) []kg.Edge {
+	out := []kg.Edge{}
+	for _, id := range ids {
+		if !set[id] {
+			continue
+		}
+		for _, ed := range adj[id] {
+			// Each edge is listed under both endpoints; keep it under its source, or under its
+			// target when the source is not in ids (which cannot happen for a set built from ids).
+			if ed.Source == id && set[ed.Target] {
+				out = append(out, ed)
+			}
+		}
+	}
+	kg.SortEdges(out)
+	return out
+}
+
+// subgraph reads the nodes asked for and every edge among them: one Nodes and one Adjacent call.
+func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) {
+	if len(ids) > kg.MaxIDs {
+		return nil, kg.Errorf(kg.EINVALID, "ids", "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	}
+	ids = dedupe(ids)
+	sg := &Subgraph{Nodes: []*kg.Node{}, Edges: []kg.Edge{}}
+	if len(ids) == 0 {
+		return sg, nil
+	}
+	ns, err := e.nodesOf(ctx, "ids", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	adj, err := e.store.Adjacent(ctx, ids, kg.Both, nil)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	sg.Nodes = ns
+	sg.Edges = edgesAmong(set, ids, adj)
+	return sg, nil
+}
+
+// degree counts each node's edges of type rel with one Adjacent call. Unknown ids count zero.
+func (e *Engine) degree(ctx context.Context, ids []string, rel kg.RelType) (map[string]int, error) {
+	if len(ids) > kg.MaxIDs {
+		return nil, kg.Errorf(kg.EINVALID, "ids", "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	}
+	var types []kg.RelType
+	if rel != "" {
+		if !rel.Valid() {
+			return nil, kg.Errorf(kg.EINVALID, "relation", "unknown relation type %q", rel)
+		}
+		types = []kg.RelType{rel}
+	}
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	adj, err := e.store.Adjacent(ctx, dedupe(ids), kg.Both, types)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out[id] = len(adj[id])
+	}
+	return out, nil
+}
+
+// centre reads the node a traversal starts from: ENOTFOUND when it does not exist.
+func (e *Engine) centre(ctx context.Context, id string) (*kg.Node, error) {
+	ns, err := e.store.Nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ns) != 1 || ns[0] == nil {
+		return nil, kg.Errorf(kg.ENOTFOUND, "id", "no node with id %q", id)
+	}
+	return ns[0], nil
+}
+
+// nodesOf reads ids (deduplicated by the caller) in one Nodes call; an unknown id, or one of another
+// kind than kind (when kind is not empty), is EINVALID naming arg.
+func (e *Engine) nodesOf(ctx context.Context, arg string, ids []string, kind kg.Kind) ([]*kg.Node, error) {
+	if len(ids) > kg.MaxIDs {
+		return nil, kg.Errorf(kg.EINVALID, arg, "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	}
+	ns, err := e.store.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range ns {
+		switch {
+		case n == nil:
+			return nil, kg.Errorf(kg.EINVALID, arg, "no node with id %q", ids[i])
+		case kind != "" && n.Kind != kind:
+			return nil, kg.Errorf(kg.EINVALID, arg, "%q is a %s, not a %s", ids[i], n.Kind, kind)
+		}
+	}
+	return ns, nil
+}
+
+// checkKinds validates a kinds argument and returns it as a set (nil for all kinds).
+func checkKinds(arg string, ks []kg.Kind) (map[kg.Kind]bool, error) {
+	if len(ks) == 0 {
+		return nil, nil
+	}
+	set := make(map[kg.Kind]bool, len(ks))
+	for _, k := range ks {
+		if !k.Valid() {
+			return nil, kg.Errorf(kg.EINVALID, arg, "unknown node kind %q", k)
+		}
+		set[k] = true
+	}
+	return set, nil
+}
+
+// checkRelations validates a relations argument and returns it deduplicated (nil for all types).
+func checkRelations(arg string, rs []kg.RelType) ([]kg.RelType, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	out := make([]kg.RelType, 0, len(rs))
+	seen := map[kg.RelType]bool{}
+	for _, r := range rs {
+		if !r.Valid() {
+			return nil, kg.Errorf(kg.EINVALID, arg, "unknown relation type %q", r)
+		}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// dedupe returns ids without repeats, first occurrences kept in order.
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

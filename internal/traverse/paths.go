@@ -1,0 +1,225 @@
+package traverse
+
+import (
+	"context"
+	"sort"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+// pathBudget bounds the steps of the path search (neighbours considered), so that a dense graph
+// cannot hold a request: past it, the paths found so far are the answer. The search order is fixed,
+// so the answer is still deterministic.
+const pathBudget = 2_000_000
+
+// hop is one way out of a node: the neighbour and the first edge (in EdgeLess order) joining them.
+type hop struct {
+	to   string
+	edge kg.Edge
+}
+
+// paths finds simple paths from `from` to `to`, shortest first, then by their sequence of node ids.
+//
+// A breadth-first search from `to` (one Adjacent call per level, at most o.MaxLength) gives every
+// node's distance to `to` and the adjacency of every node that can lie inside a path; the adjacency
+// of `from` comes with it or with one more call. Then, for each length L from the distance of `from`
+// up to o.MaxLength, a depth-first search from `from` visits neighbours in id order and skips any
+// whose distance to `to` exceeds the steps left, so every branch it enters can still reach `to` in
+// time and paths come out in the required order. One Nodes call reads the nodes of the paths.
+func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path, error) {
+	if err := kg.CheckRange("maxLength", o.MaxLength, 1, kg.MaxPathLength); err != nil {
+		return nil, err
+	}
+	if err := kg.CheckRange("limit", o.Limit, 1, kg.MaxLimit); err != nil {
+		return nil, err
+	}
+	rels, err := checkRelations("relations", o.Relations)
+	if err != nil {
+		return nil, err
+	}
+	if from == to {
+		return nil, kg.Errorf(kg.EINVALID, "to", "must differ from %q", "from")
+	}
+	ends, err := e.store.Nodes(ctx, []string{from, to})
+	if err != nil {
+		return nil, err
+	}
+	if ends[0] == nil {
+		return nil, kg.Errorf(kg.ENOTFOUND, "from", "no node with id %q", from)
+	}
+	if ends[1] == nil {
+		return nil, kg.Errorf(kg.ENOTFOUND, "to", "no node with id %q", to)
+	}
+
+	// Breadth-first from `to`.
+	dist := map[string]int{to: 0}
+	adj := map[string][]kg.Edge{}
+	frontier := []string{to}
+	for d := 0; d < o.MaxLength && len(frontier) > 0; d++ {
+		if err := kg.CtxErr(ctx); err != nil {
+			return nil, err
+		}
+		got, err := e.store.Adjacent(ctx, frontier, kg.Both, rels)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		for _, f := range frontier {
+			adj[f] = got[f]
+			for _, ed := range got[f] {
+				if other := ed.Other(f); !has(dist, other) {
+					dist[other] = d + 1
+					next = append(next, other)
+				}
+			}
+		}
+		frontier = next
+	}
+	start, ok := dist[from]
+	if !ok {
+		return []Path{}, nil // farther than o.MaxLength
+	}
+	if _, ok := adj[from]; !ok {
+		got, err := e.store.Adjacent(ctx, []string{from}, kg.Both, rels)
+		if err != nil {
+			return nil, err
+		}
+		adj[from] = got[from]
+	}
+
+	s := &pathSearch{ctx: ctx, to: to, dist: dist, adj: adj, hops: map[string][]hop{}, limit: o.Limit}
+	for L := start; L <= o.MaxLength && len(s.found) < o.Limit && !s.stopped; L++ {
+		s.nodes = append(s.nodes[:0], from)
+		s.edges = s.edges[:0]
+		s.onPath = map[string]bool{from: true}
+		s.dfs(from, L)
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	return e.materialise(ctx, s.found)
+}
+
+// pathSearch is the state of the depth-first search of paths.
+type pathSearch struct {
+	ctx   context.Context
+	to    string
+	dist  map[string]int
+	adj   map[string][]kg.Edge
+	hops  map[string][]hop // adj as distinct neighbours in id order, built on first visit
+	limit int
+
+	nodes  []string // the current path
+	edges  []kg.Edge
+	onPath map[string]bool
+
+	found   []rawPath
+	steps   int
+	stopped bool // the limit, the budget or the context ended the search
+	err     error
+}
+
+type rawPath struct {
+	nodes []string
+	edges []kg.Edge
+}
+
+// dfs extends the current path, which ends at v, by exactly left more edges to s.to.
+func (s *pathSearch) dfs(v string, left int) {
+	if left == 0 {
+		if v == s.to {
+			s.found = append(s.found, rawPath{
+				nodes: append([]string(nil), s.nodes...),
+				edges: append([]kg.Edge(nil), s.edges...),
+			})
+			if len(s.found) >= s.limit {
+				s.stopped = true
+			}
+		}
+		return
+	}
+	if v == s.to {
+		return // a path passes `to` only at its end
+	}
+	for _, h := range s.neighbours(v) {
+		if s.stopped {
+			return
+		}
+		s.steps++
+		if s.steps >= pathBudget {
+			s.stopped = true
+			return
+		}
+		if s.steps%4096 == 0 {
+			if err := kg.CtxErr(s.ctx); err != nil {
+				s.err, s.stopped = err, true
+				return
+			}
+		}
+		d, ok := s.dist[h.to]
+		if !ok || d > left-1 || s.onPath[h.to] {
+			continue
+		}
+		s.onPath[h.to] = true
+		s.nodes = append(s.nodes, h.to)
+		s.edges = append(s.edges, h.edge)
+		s.dfs(h.to, left-1)
+		s.nodes = s.nodes[:len(s.nodes)-1]
+		s.edges = s.edges[:len(s.edges)-1]
+		delete(s.onPath, h.to)
+	}
+}
+
+// neighbours returns v's distinct neighbours in id order, each with the first joining edge.
+func (s *pathSearch) neighbours(v string) []hop {
+	if hs, ok := s.hops[v]; ok {
+		return hs
+	}
+	es := s.adj[v] // EdgeLess order, so the first edge met for a neighbour is the one to use
+	hs := make([]hop, 0, len(es))
+	seen := make(map[string]bool, len(es))
+	for _, ed := range es {
+		if o := ed.Other(v); !seen[o] {
+			seen[o] = true
+			hs = append(hs, hop{to: o, edge: ed})
+		}
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].to < hs[j].to })
+	s.hops[v] = hs
+	return hs
+}
+
+// materialise reads the nodes of the paths in one Nodes call.
+func (e *Engine) materialise(ctx context.Context, raw []rawPath) ([]Path, error) {
+	out := make([]Path, 0, len(raw))
+	if len(raw) == 0 {
+		return out, nil
+	}
+	var ids []string
+	index := map[string]int{}
+	for _, p := range raw {
+		for _, id := range p.nodes {
+			if !has(index, id) {
+				index[id] = len(ids)
+				ids = append(ids, id)
+			}
+		}
+	}
+	ns, err := e.store.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range raw {
+		path := Path{Nodes: make([]*kg.Node, len(p.nodes)), Edges: p.edges}
+		for i, id := range p.nodes {
+			path.Nodes[i] = ns[index[id]]
+		}
+		out = append(out, path)
+	}
+	return out, nil
+}
+
+func has[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
+}
