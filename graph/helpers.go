@@ -1,0 +1,203 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/failgraph/failgraph/graph/loader"
+	"github.com/failgraph/failgraph/graph/model"
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+// The helpers below are what the resolvers share: reading through the request's loaders, and
+// checking arguments. Nothing here decides anything about the domain.
+
+// loaders returns the request's loaders, or fresh ones when the request came without any (a caller
+// that skipped the HTTP middleware): answers are the same, only unbatched.
+func (r *Resolver) loaders(ctx context.Context) *loader.Loaders {
+	if l := loader.For(ctx); l != nil {
+		return l
+	}
+	return loader.New(r.Store)
+}
+
+// prime puts nodes the resolver already has into the request's node loader.
+func (r *Resolver) prime(ctx context.Context, ns []*kg.Node) {
+	l := r.loaders(ctx)
+	for _, n := range ns {
+		l.Nodes.Prime(n.ID, n)
+	}
+}
+
+// node returns the node with id, or nil when there is none.
+func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
+	return r.loaders(ctx).Nodes.Load(ctx, id)
+}
+
+// nodes returns the nodes with ids, in order, with nil for absent ids.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	ns, err := r.loaders(ctx).Nodes.LoadAll(ctx, ids)
+	return ns, firstError(err)
+}
+
+// present returns the nodes with ids that exist, in the order of ids.
+func (r *Resolver) present(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	ns, err := r.nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ns, func(n *kg.Node) bool { return n == nil }), nil
+}
+
+// edges returns id's edges of the given types (all when none) in direction dir, in edge order.
+func (r *Resolver) edges(ctx context.Context, id string, dir kg.Direction, types ...kg.RelType) ([]kg.Edge, error) {
+	return r.loaders(ctx).Edges.Load(ctx, loader.NewEdgeKey(id, dir, types...))
+}
+
+// neighbours returns the nodes at the other end of id's edges of type rel in direction dir, in
+// list order (kg.NodeLess).
+func (r *Resolver) neighbours(ctx context.Context, id string, dir kg.Direction, rel kg.RelType) ([]*kg.Node, error) {
+	es, err := r.edges(ctx, id, dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.Other(id)
+	}
+	ns, err := r.present(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(ns, func(a, b *kg.Node) int {
+		switch {
+		case kg.NodeLess(a, b):
+			return -1
+		case kg.NodeLess(b, a):
+			return 1
+		}
+		return 0
+	})
+	return ns, nil
+}
+
+// edgeField answers the edges field of every node type.
+func (r *Resolver) edgeField(ctx context.Context, n model.Node, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error) {
+	dir := kg.Both
+	if direction != nil {
+		dir = *direction
+	}
+	var types []kg.RelType
+	if relation != nil {
+		types = []kg.RelType{*relation}
+	}
+	es, err := r.edges(ctx, n.KG().ID, dir, types...)
+	if err != nil {
+		return nil, err
+	}
+	return model.Edges(es), nil
+}
+
+// degreeField answers the degree field of every node type.
+func (r *Resolver) degreeField(ctx context.Context, n model.Node, relation *kg.RelType) (int, error) {
+	var rel kg.RelType
+	if relation != nil {
+		rel = *relation
+	}
+	return r.loaders(ctx).Degrees.Load(ctx, loader.DegreeKey{ID: n.KG().ID, Rel: rel})
+}
+
+// referencesField answers the references field of every node type: the node's outgoing CITES.
+func (r *Resolver) referencesField(ctx context.Context, n model.Node) ([]*model.Reference, error) {
+	ns, err := r.neighbours(ctx, n.KG().ID, kg.Out, kg.RelCites)
+	return model.References(ns), err
+}
+
+// endpoint returns the node at one end of an edge; the store guarantees it exists.
+func (r *Resolver) endpoint(ctx context.Context, e kg.Edge, id string) (model.Node, error) {
+	n, err := r.node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, kg.Errorf(kg.EINTERNAL, "", "edge %s names missing node %q", kg.EdgeID(e.Type, e.Source, e.Target), id)
+	}
+	return model.Wrap(n), nil
+}
+
+// intArg returns *p, or def when the argument was null.
+func intArg(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// strArg returns *p, or "" when the argument was null.
+func strArg(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// checkIDs refuses a list argument longer than kg.MaxIDs.
+func checkIDs(arg string, ids []string) error {
+	if len(ids) > kg.MaxIDs {
+		return kg.Errorf(kg.EINVALID, arg, "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	}
+	return nil
+}
+
+// requireNodes refuses a list argument that names a node that does not exist or, when kind is not
+// empty, is of another kind. It reads through the node loader, so the nodes are cached for the
+// rest of the request.
+func (r *Resolver) requireNodes(ctx context.Context, arg string, ids []string, kind kg.Kind) error {
+	if err := checkIDs(arg, ids); err != nil {
+		return err
+	}
+	ns, err := r.nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, n := range ns {
+		switch {
+		case n == nil:
+			return kg.Errorf(kg.EINVALID, arg, "no node with id %q", ids[i])
+		case kind != "" && n.Kind != kind:
+			return kg.Errorf(kg.EINVALID, arg, "%q is a %s, not a %s", ids[i], n.Kind, kind)
+		}
+	}
+	return nil
+}
+
+// firstError unwraps the per-key errors of a loader's LoadAll to the first one: every key of a
+// failed batch carries the same error.
+func firstError(err error) error {
+	var es dataloadgen.ErrorSlice
+	if errors.As(err, &es) {
+		for _, e := range es {
+			if e != nil {
+				return e
+			}
+		}
+	}
+	return err
+}
+
+// list returns the nodes matching f and primes the node loader with them, so that nested fields
+// reaching the same nodes read no further.
+func (r *Resolver) list(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	ns, err := r.Store.List(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	r.prime(ctx, ns)
+	return ns, nil
+}
+
+// maxYear bounds year arguments; 0 would mean "no bound" to kg.Filter, so years start at 1.
+const maxYear = 9999
