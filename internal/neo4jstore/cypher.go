@@ -1,0 +1,168 @@
+package neo4jstore
+
+import (
+	"strings"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+// Every Cypher statement of the store. Values always travel as $parameters. Labels and
+// relationship types cannot be parameters in Cypher 5, so the few statements that need one are
+// templates with a placeholder ({{KIND}}, {{OTHER_KINDS}}, {{TYPE}}) that byKind/byType fill, once at
+// start-up, from the allowlists kg.Kinds and kg.RelTypes, backtick-quoted. Nothing else is ever
+// spliced into a statement.
+
+// Schema. The full-text index uses the whitespace analyzer: searchText is already tokenized by
+// kg.DocumentTokens (lower-cased, accent-folded, stopwords dropped), so Lucene must keep each token whole.
+const (
+	cypherConstraint = "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE"
+
+	cypherSearchIndex = "CREATE FULLTEXT INDEX " + searchIndex + " IF NOT EXISTS FOR (n:Node) ON EACH [n.searchText] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}"
+
+	cypherAwaitIndexes = "CALL db.awaitIndexes($seconds)"
+
+	searchIndex = "node_search"
+)
+
+// Reads.
+const (
+	cypherPing = "RETURN 1 AS ok"
+
+	// cypherAnyNode tells an empty database from a seeded one.
+	cypherAnyNode = "MATCH (n:Node) RETURN n.id AS id LIMIT 1"
+
+	cypherNode = "MATCH (n:Node {id: $id}) RETURN n"
+
+	// cypherNodes returns one row per distinct id asked; Go puts them back in the caller's order.
+	cypherNodes = `UNWIND $ids AS id
+OPTIONAL MATCH (n:Node {id: id})
+RETURN id, n`
+
+	// listWhere mirrors kg.Filter.Matches; an empty string or 0 parameter means "no condition".
+	// Absent properties are null, which fails a condition just as the zero value fails it in Go.
+	listWhere = `
+WHERE ($intent = '' OR n.intent = $intent)
+  AND ($compromises = '' OR $compromises IN coalesce(n.compromises, []))
+  AND ($jurisdiction = '' OR toLower(n.jurisdiction) = toLower($jurisdiction))
+  AND ($yearMin = 0 OR coalesce(n.year, 0) >= $yearMin)
+  AND ($yearMax = 0 OR coalesce(n.year, 0) <= $yearMax)
+  AND ($author = '' OR any(a IN coalesce(n.authors, []) WHERE toLower(a) CONTAINS toLower($author)))
+  AND ($text = '' OR toLower(coalesce(n.name, '')) CONTAINS toLower($text)
+                  OR toLower(coalesce(n.title, '')) CONTAINS toLower($text))`
+
+	// cypherList is kg.NodeLess order: numbered failure modes by number, then everything by id
+	// (only failure modes carry a number).
+	cypherList = "MATCH (n:Node:{{KIND}})" + listWhere + `
+RETURN n
+ORDER BY CASE coalesce(n.number, 0) WHEN 0 THEN 1 ELSE 0 END, coalesce(n.number, 0), n.id`
+
+	// cypherListPage is keyset pagination by id.
+	cypherListPage = "MATCH (n:Node:{{KIND}})" + listWhere + `
+  AND n.id > $after
+RETURN n
+ORDER BY n.id
+LIMIT $limit`
+
+	cypherCount = "MATCH (n:Node:{{KIND}})" + listWhere + `
+RETURN count(n) AS count`
+
+	// The three Adjacent statements return the same columns; rows come in kg.EdgeLess order for
+	// every id at once, so each id's slice is in that order too.
+	adjacentReturn = `
+WHERE type(r) IN $types
+RETURN id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target,
+       r.note AS note, r.strength AS strength, r.refs AS refs
+ORDER BY type, source, target`
+
+	cypherAdjacentOut  = "UNWIND $ids AS id\nMATCH (:Node {id: id})-[r]->(:Node)" + adjacentReturn
+	cypherAdjacentIn   = "UNWIND $ids AS id\nMATCH (:Node {id: id})<-[r]-(:Node)" + adjacentReturn
+	cypherAdjacentBoth = "UNWIND $ids AS id\nMATCH (:Node {id: id})-[r]-(:Node)" + adjacentReturn
+
+	// cypherSearch only finds candidates: Go rescores them with kg.Score.
+	cypherSearch = "CALL db.index.fulltext.queryNodes('" + searchIndex + `', $query) YIELD node
+WHERE size($kinds) = 0 OR any(l IN labels(node) WHERE l IN $kinds)
+RETURN node AS n`
+
+	// Stats parts, one per kind and per type, joined by UNION ALL: single-label and single-type
+	// counts come from Neo4j's counts store without scanning.
+	cypherStatsNodes = "MATCH (n:{{KIND}}) RETURN 'node' AS what, '{{NAME}}' AS name, count(n) AS count"
+	cypherStatsEdges = "MATCH ()-[r:{{TYPE}}]->() RETURN 'edge' AS what, '{{NAME}}' AS name, count(r) AS count"
+)
+
+// Writes, all run inside Load's single transaction.
+const (
+	// cypherDeleteStaleNodes removes, for Replace, every node the new graph lacks, with its edges.
+	cypherDeleteStaleNodes = `MATCH (n:Node) WHERE NOT n.id IN $ids
+DETACH DELETE n
+RETURN count(*) AS count`
+
+	// cypherDeleteStaleEdges removes, for Replace, every edge between nodes that the new graph lacks;
+	// $keys are kg.EdgeID values.
+	cypherDeleteStaleEdges = `MATCH (a:Node)-[r]->(b:Node)
+WHERE NOT (type(r) + ':' + a.id + ':' + b.id) IN $keys
+DELETE r
+RETURN count(*) AS count`
+
+	// cypherUpsertNodes replaces the whole property map, so removed fields disappear, and leaves the
+	// node with exactly :Node and its kind label.
+	cypherUpsertNodes = `UNWIND $rows AS row
+MERGE (n:Node {id: row.id})
+SET n = row.props
+REMOVE n{{OTHER_KINDS}}
+SET n:{{KIND}}
+RETURN count(n) AS count`
+
+	cypherUpsertEdges = `UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+MERGE (a)-[r:{{TYPE}}]->(b)
+SET r = row.props
+RETURN count(r) AS count`
+)
+
+// quote backtick-quotes an identifier from an allowlist.
+func quote(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+// Statements specialised by label or type, built once from the allowlists.
+var (
+	listByKind        = byKind(cypherList)
+	listPageByKind    = byKind(cypherListPage)
+	countByKind       = byKind(cypherCount)
+	upsertNodesByKind = byKind(cypherUpsertNodes)
+	upsertEdgesByType = byType(cypherUpsertEdges)
+	cypherStats       = statsQuery()
+)
+
+func byKind(tmpl string) map[kg.Kind]string {
+	m := make(map[kg.Kind]string, len(kg.Kinds))
+	for _, k := range kg.Kinds {
+		var others strings.Builder
+		for _, o := range kg.Kinds {
+			if o != k {
+				others.WriteString(":" + quote(string(o)))
+			}
+		}
+		m[k] = strings.NewReplacer("{{KIND}}", quote(string(k)), "{{OTHER_KINDS}}", others.String()).Replace(tmpl)
+	}
+	return m
+}
+
+func byType(tmpl string) map[kg.RelType]string {
+	m := make(map[kg.RelType]string, len(kg.RelTypes))
+	for _, t := range kg.RelTypes {
+		m[t] = strings.ReplaceAll(tmpl, "{{TYPE}}", quote(string(t)))
+	}
+	return m
+}
+
+func statsQuery() string {
+	var parts []string
+	for _, k := range kg.Kinds {
+		parts = append(parts, strings.NewReplacer("{{KIND}}", quote(string(k)), "{{NAME}}", string(k)).Replace(cypherStatsNodes))
+	}
+	for _, t := range kg.RelTypes {
+		parts = append(parts, strings.NewReplacer("{{TYPE}}", quote(string(t)), "{{NAME}}", string(t)).Replace(cypherStatsEdges))
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
+}

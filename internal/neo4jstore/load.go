@@ -1,0 +1,191 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+// LoadOptions tune Load.
+type LoadOptions struct {
+	// Replace deletes every node and edge that g lacks; without it Load only adds and updates.
+	Replace bool
+	// BatchSize is the number of rows per UNWIND statement (default 1000).
+	BatchSize int
+	// Progress, when set, is called after each batch with the stage ("nodes" or "relationships"),
+	// the rows written so far in that stage and the stage's total.
+	Progress func(stage string, done, total int)
+}
+
+// DefaultBatchSize is the default LoadOptions.BatchSize.
+const DefaultBatchSize = 1000
+
+// Stages reported to LoadOptions.Progress.
+const (
+	StageNodes         = "nodes"
+	StageRelationships = "relationships"
+)
+
+// AwaitIndexesSeconds bounds the wait for the full-text index after a load.
+const AwaitIndexesSeconds = 300
+
+// Load writes g into the database: it creates the id constraint and the full-text index if
+// needed, then upserts the nodes (MERGE on id, the property map replaced whole) kind by kind and
+// the relationships (MERGE on type and endpoints) type by type, in batches, ALL IN ONE WRITE
+// TRANSACTION: a failure or a cancelled ctx half way leaves the previous graph as it was. Loading the
+// same graph twice changes nothing. With Replace, what g lacks is deleted in the same transaction.
+// After the commit it waits for the indexes to be online, so that Search sees the new graph.
+//
+// g is checked first as the embedded store checks it: a repeated id, an unknown kind or type, or an
+// edge to a node g lacks is EINVALID.
+func (s *Store) Load(ctx context.Context, g *kg.Graph, opts LoadOptions) error {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	nodes, edges, err := loadRows(g)
+	if err != nil {
+		return err
+	}
+	if err := kg.CtxErr(ctx); err != nil {
+		return err
+	}
+	// Schema changes cannot share a transaction with data writes; both are idempotent.
+	for _, cypher := range []string{cypherConstraint, cypherSearchIndex} {
+		if err := s.run(ctx, neo4j.AccessModeWrite, cypher, nil, func([]*neo4j.Record) error { return nil }); err != nil {
+			return err
+		}
+	}
+
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(context.WithoutCancel(ctx))
+	// The result type is not any: the driver cannot cast a nil any back (it panics).
+	_, err = neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (bool, error) {
+		return true, s.write(ctx, tx, g, nodes, edges, opts)
+	})
+	if err != nil {
+		return s.classify(ctx, err)
+	}
+	return s.run(ctx, neo4j.AccessModeRead, cypherAwaitIndexes, map[string]any{"seconds": int64(AwaitIndexesSeconds)},
+		func([]*neo4j.Record) error { return nil })
+}
+
+// write is the body of Load's transaction.
+func (s *Store) write(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph, nodes map[kg.Kind][]map[string]any, edges map[kg.RelType][]map[string]any, opts LoadOptions) error {
+	exec := func(cypher string, params map[string]any) (int64, error) {
+		if err := kg.CtxErr(ctx); err != nil {
+			return 0, err
+		}
+		s.trips.Add(1)
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return 0, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return 0, err
+		}
+		c, _, err := neo4j.GetRecordValue[int64](rec, "count")
+		return c, err
+	}
+	if opts.Replace {
+		ids := make([]string, len(g.Nodes))
+		for i, n := range g.Nodes {
+			ids[i] = n.ID
+		}
+		keys := make([]string, len(g.Edges))
+		for i, e := range g.Edges {
+			keys[i] = kg.EdgeID(e.Type, e.Source, e.Target)
+		}
+		if _, err := exec(cypherDeleteStaleNodes, map[string]any{"ids": ids}); err != nil {
+			return err
+		}
+		if _, err := exec(cypherDeleteStaleEdges, map[string]any{"keys": keys}); err != nil {
+			return err
+		}
+	}
+	progress := func(stage string, done, total int) {
+		if opts.Progress != nil {
+			opts.Progress(stage, done, total)
+		}
+	}
+	done := 0
+	for _, k := range kg.Kinds {
+		for _, batch := range batches(nodes[k], opts.BatchSize) {
+			c, err := exec(upsertNodesByKind[k], map[string]any{"rows": batch})
+			if err != nil {
+				return err
+			}
+			if int(c) != len(batch) {
+				return fmt.Errorf("wrote %d of %d %s nodes", c, len(batch), k)
+			}
+			done += len(batch)
+			progress(StageNodes, done, len(g.Nodes))
+		}
+	}
+	done = 0
+	for _, t := range kg.RelTypes {
+		for _, batch := range batches(edges[t], opts.BatchSize) {
+			c, err := exec(upsertEdgesByType[t], map[string]any{"rows": batch})
+			if err != nil {
+				return err
+			}
+			if int(c) != len(batch) { // an endpoint went missing: cannot happen after loadRows
+				return fmt.Errorf("wrote %d of %d %s relationships", c, len(batch), t)
+			}
+			done += len(batch)
+			progress(StageRelationships, done, len(g.Edges))
+		}
+	}
+	// A cancellation during the last Progress call must still abort the commit.
+	return kg.CtxErr(ctx)
+}
+
+// loadRows checks g and turns it into UNWIND rows by kind and by type.
+func loadRows(g *kg.Graph) (map[kg.Kind][]map[string]any, map[kg.RelType][]map[string]any, error) {
+	nodes := map[kg.Kind][]map[string]any{}
+	ids := make(map[string]bool, len(g.Nodes))
+	for _, n := range g.Nodes {
+		if ids[n.ID] {
+			return nil, nil, kg.Errorf(kg.EINVALID, "", "duplicate node id %q", n.ID)
+		}
+		if !n.Kind.Valid() {
+			return nil, nil, kg.Errorf(kg.EINVALID, "", "node %q has unknown kind %q", n.ID, n.Kind)
+		}
+		ids[n.ID] = true
+		p, err := nodeProps(n)
+		if err != nil {
+			return nil, nil, kg.Wrap(kg.EINTERNAL, err, fmt.Sprintf("cannot encode node %q", n.ID))
+		}
+		nodes[n.Kind] = append(nodes[n.Kind], map[string]any{"id": n.ID, "props": p})
+	}
+	edges := map[kg.RelType][]map[string]any{}
+	seen := make(map[string]bool, len(g.Edges))
+	for _, e := range g.Edges {
+		id := kg.EdgeID(e.Type, e.Source, e.Target)
+		if !e.Type.Valid() {
+			return nil, nil, kg.Errorf(kg.EINVALID, "", "edge %q has unknown type %q", id, e.Type)
+		}
+		if !ids[e.Source] || !ids[e.Target] {
+			return nil, nil, kg.Errorf(kg.EINVALID, "", "edge %s joins a missing node", id)
+		}
+		if seen[id] {
+			return nil, nil, kg.Errorf(kg.EINVALID, "", "duplicate edge %s", id)
+		}
+		seen[id] = true
+		edges[e.Type] = append(edges[e.Type], map[string]any{"source": e.Source, "target": e.Target, "props": edgeProps(e)})
+	}
+	return nodes, edges, nil
+}
+
+func batches[T any](rows []T, size int) [][]T {
+	var out [][]T
+	for len(rows) > 0 {
+		n := min(size, len(rows))
+		out = append(out, rows[:n])
+		rows = rows[n:]
+	}
+	return out
+}

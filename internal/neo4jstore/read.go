@@ -1,0 +1,331 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/failgraph/failgraph/internal/kg"
+)
+
+func (s *Store) read(ctx context.Context, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
+	return s.run(ctx, neo4j.AccessModeRead, cypher, params, use)
+}
+
+// recordNode decodes the node in column key; nil when the column is null (OPTIONAL MATCH).
+func recordNode(rec *neo4j.Record, key string) (*kg.Node, error) {
+	v, isNil, err := neo4j.GetRecordValue[neo4j.Node](rec, key)
+	if err != nil || isNil {
+		return nil, err
+	}
+	return decodeNode(v.Labels, v.Props)
+}
+
+func recordNodes(recs []*neo4j.Record, key string) ([]*kg.Node, error) {
+	var out []*kg.Node
+	for _, rec := range recs {
+		n, err := recordNode(rec, key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Node implements kg.Store.
+func (s *Store) Node(ctx context.Context, id string) (*kg.Node, error) {
+	var n *kg.Node
+	err := s.read(ctx, cypherNode, map[string]any{"id": id}, func(recs []*neo4j.Record) error {
+		if len(recs) == 0 {
+			return nil
+		}
+		var err error
+		n, err = recordNode(recs[0], "n")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, kg.Errorf(kg.ENOTFOUND, "id", "no node with id %q", id)
+	}
+	return n, nil
+}
+
+// Nodes implements kg.Store in one statement.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	out := make([]*kg.Node, len(ids))
+	if len(ids) == 0 {
+		return out, kg.CtxErr(ctx)
+	}
+	found := map[string]*kg.Node{}
+	err := s.read(ctx, cypherNodes, map[string]any{"ids": distinct(ids)}, func(recs []*neo4j.Record) error {
+		for _, rec := range recs {
+			id, _, err := neo4j.GetRecordValue[string](rec, "id")
+			if err != nil {
+				return err
+			}
+			n, err := recordNode(rec, "n")
+			if err != nil {
+				return err
+			}
+			if n != nil {
+				found[id] = n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		out[i] = found[id].Clone() // a copy per position: callers may keep and change them
+	}
+	return out, nil
+}
+
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func filterParams(f kg.Filter) map[string]any {
+	return map[string]any{
+		"intent":       string(f.Intent),
+		"compromises":  string(f.Compromises),
+		"jurisdiction": f.Jurisdiction,
+		"yearMin":      int64(f.YearMin),
+		"yearMax":      int64(f.YearMax),
+		"author":       f.Author,
+		"text":         f.Text,
+	}
+}
+
+// List implements kg.Store; the filter is evaluated in Cypher.
+func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	params := filterParams(f)
+	cypher := listByKind[f.Kind]
+	if f.After != "" || f.Limit > 0 {
+		cypher = listPageByKind[f.Kind]
+		params["after"] = f.After
+		limit := int64(f.Limit)
+		if limit == 0 {
+			limit = 1<<63 - 1
+		}
+		params["limit"] = limit
+	}
+	var out []*kg.Node
+	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) (err error) {
+		out, err = recordNodes(recs, "n")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Count implements kg.Store.
+func (s *Store) Count(ctx context.Context, f kg.Filter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	var c int64
+	err := s.read(ctx, countByKind[f.Kind], filterParams(f), func(recs []*neo4j.Record) error {
+		if len(recs) != 1 {
+			return fmt.Errorf("count: %d rows", len(recs))
+		}
+		var err error
+		c, _, err = neo4j.GetRecordValue[int64](recs[0], "count")
+		return err
+	})
+	return int(c), err
+}
+
+// Adjacent implements kg.Store in one statement for all ids.
+func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, types []kg.RelType) (map[string][]kg.Edge, error) {
+	out := make(map[string][]kg.Edge, len(ids))
+	for _, id := range ids {
+		out[id] = []kg.Edge{}
+	}
+	if len(ids) == 0 {
+		return out, kg.CtxErr(ctx)
+	}
+	cypher := cypherAdjacentBoth
+	switch dir {
+	case kg.Out:
+		cypher = cypherAdjacentOut
+	case kg.In:
+		cypher = cypherAdjacentIn
+	}
+	if len(types) == 0 {
+		types = kg.RelTypes
+	}
+	params := map[string]any{"ids": distinct(ids), "types": strs(types)}
+	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) error {
+		for _, rec := range recs {
+			id, e, err := recordEdge(rec)
+			if err != nil {
+				return err
+			}
+			out[id] = append(out[id], e)
+			// A loop is both an out- and an in-edge of its node: the embedded store lists it
+			// twice under Both, and so does this one.
+			if dir == kg.Both && e.Source == e.Target {
+				out[id] = append(out[id], e.Clone())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func recordEdge(rec *neo4j.Record) (string, kg.Edge, error) {
+	var e kg.Edge
+	id, _, err := neo4j.GetRecordValue[string](rec, "id")
+	if err != nil {
+		return "", e, err
+	}
+	t, _, err := neo4j.GetRecordValue[string](rec, "type")
+	if err != nil {
+		return "", e, err
+	}
+	if e.Source, _, err = neo4j.GetRecordValue[string](rec, "source"); err != nil {
+		return "", e, err
+	}
+	if e.Target, _, err = neo4j.GetRecordValue[string](rec, "target"); err != nil {
+		return "", e, err
+	}
+	if e.Note, _, err = neo4j.GetRecordValue[string](rec, "note"); err != nil {
+		return "", e, err
+	}
+	if e.Strength, _, err = neo4j.GetRecordValue[string](rec, "strength"); err != nil {
+		return "", e, err
+	}
+	refs, isNil, err := neo4j.GetRecordValue[[]any](rec, "refs")
+	if err != nil {
+		return "", e, err
+	}
+	if !isNil {
+		e.Refs = make([]string, len(refs))
+		for i, r := range refs {
+			s, ok := r.(string)
+			if !ok {
+				return "", e, fmt.Errorf("edge %s:%s:%s: refs holds a %T", t, e.Source, e.Target, r)
+			}
+			e.Refs[i] = s
+		}
+	}
+	e.Type = kg.RelType(t)
+	e.ID = kg.EdgeID(e.Type, e.Source, e.Target)
+	return id, e, nil
+}
+
+// Search implements kg.Store: the full-text index finds the candidates, every node with a token
+// equal to a query token or, for query tokens of three bytes or more (kg.TokenMatches), starting
+// with one; kg.Score ranks them as the embedded store does.
+func (s *Store) Search(ctx context.Context, query string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
+	qt := kg.QueryTokens(query)
+	if len(qt) == 0 {
+		return nil, kg.Errorf(kg.EINVALID, "query", "must contain at least one word")
+	}
+	params := map[string]any{"query": luceneQuery(qt), "kinds": strs(kinds)}
+	if kinds == nil {
+		params["kinds"] = []string{}
+	}
+	var hits []kg.Hit
+	err := s.read(ctx, cypherSearch, params, func(recs []*neo4j.Record) error {
+		for _, rec := range recs {
+			n, err := recordNode(rec, "n")
+			if err != nil {
+				return err
+			}
+			if sc := kg.Score(query, n); sc > 0 {
+				hits = append(hits, kg.Hit{Node: n, Score: sc})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kg.SortHits(hits, limit), nil
+}
+
+// luceneQuery ORs the query tokens: prefix terms for tokens long enough to match as prefixes,
+// exact terms for the others.
+func luceneQuery(tokens []string) string {
+	terms := make([]string, len(tokens))
+	for i, t := range tokens {
+		terms[i] = luceneEscape(t)
+		if kg.TokenMatches(t, t+"x") > 0 { // the same length rule as the scoring
+			terms[i] += "*"
+		}
+	}
+	return strings.Join(terms, " OR ")
+}
+
+var luceneSpecial = strings.NewReplacer(
+	`\`, `\\`, `+`, `\+`, `-`, `\-`, `&`, `\&`, `|`, `\|`, `!`, `\!`, `(`, `\(`, `)`, `\)`,
+	`{`, `\{`, `}`, `\}`, `[`, `\[`, `]`, `\]`, `^`, `\^`, `"`, `\"`, `~`, `\~`, `*`, `\*`,
+	`?`, `\?`, `:`, `\:`, `/`, `\/`, ` `, `\ `,
+)
+
+// luceneEscape quotes Lucene's query syntax. Tokens are letters and digits only, so this is
+// defence in depth; an upper-case AND/OR/NOT cannot occur either, tokens being lower-cased.
+func luceneEscape(s string) string { return luceneSpecial.Replace(s) }
+
+// Stats implements kg.Store; kinds and types without nodes or edges are left out, as in the
+// embedded store.
+func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
+	st := kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}}
+	err := s.read(ctx, cypherStats, nil, func(recs []*neo4j.Record) error {
+		for _, rec := range recs {
+			what, _, err := neo4j.GetRecordValue[string](rec, "what")
+			if err != nil {
+				return err
+			}
+			name, _, err := neo4j.GetRecordValue[string](rec, "name")
+			if err != nil {
+				return err
+			}
+			c, _, err := neo4j.GetRecordValue[int64](rec, "count")
+			if err != nil {
+				return err
+			}
+			switch {
+			case c == 0:
+			case what == "node":
+				st.Nodes[kg.Kind(name)] = int(c)
+			default:
+				st.Edges[kg.RelType(name)] = int(c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return kg.Stats{}, err
+	}
+	return st, nil
+}
+
+// Ping implements kg.Store with a trivial statement on the configured database.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read(ctx, cypherPing, nil, func([]*neo4j.Record) error { return nil })
+}
