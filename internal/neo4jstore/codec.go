@@ -9,9 +9,10 @@ import (
 )
 
 // How a kg.Node is stored: scalar fields as properties (absent when zero), string lists as list
-// properties (absent when nil, an empty list when empty, so that nil and empty survive the round
-// trip), and the two nested lists, severity and externalIds, as JSON strings. searchText holds
-// kg.DocumentTokens for the full-text index and is never decoded. The kind is the node's label.
+// properties and the two nested lists, severity and externalIds, as JSON strings. A list is absent
+// when it is empty and decodes to nil, as kg.Node.Clone and kg.Edge.Clone (and so the embedded
+// store) turn empty slices into nil. searchText holds kg.DocumentTokens for the full-text index and
+// is never decoded. The kind is the node's label.
 
 // Property keys.
 const (
@@ -81,7 +82,7 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 		}
 	}
 	list := func(k string, v []string) {
-		if v != nil {
+		if len(v) > 0 {
 			p[k] = append([]string{}, v...)
 		}
 	}
@@ -98,7 +99,7 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	}
 	str(pAccessCommentary, n.AccessCommentary)
 	str(pExample, n.Example)
-	if n.Severity != nil {
+	if len(n.Severity) > 0 {
 		v := make([]severityJSON, len(n.Severity))
 		for i, s := range n.Severity {
 			v[i] = severityJSON(s)
@@ -109,7 +110,7 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 		}
 		p[pSeverity] = string(b)
 	}
-	if n.ExternalIDs != nil {
+	if len(n.ExternalIDs) > 0 {
 		v := make([]externalIDJSON, len(n.ExternalIDs))
 		for i, x := range n.ExternalIDs {
 			v[i] = externalIDJSON(x)
@@ -170,7 +171,7 @@ func edgeProps(e kg.Edge) map[string]any {
 	if e.Strength != "" {
 		p[pStrength] = e.Strength
 	}
-	if e.Refs != nil {
+	if len(e.Refs) > 0 {
 		p[pRefs] = append([]string{}, e.Refs...)
 	}
 	return p
@@ -221,6 +222,9 @@ func (p *props) list(key string) []string {
 	l, ok := v.([]any)
 	if !ok {
 		p.fail(key, v, "list")
+		return nil
+	}
+	if len(l) == 0 {
 		return nil
 	}
 	out := make([]string, len(l))
@@ -286,14 +290,14 @@ func decodeNode(labels []string, m map[string]any) (*kg.Node, error) {
 	n.AccessCommentary = p.str(pAccessCommentary)
 	n.Example = p.str(pExample)
 	var sev []severityJSON
-	if p.json(pSeverity, &sev); sev != nil {
+	if p.json(pSeverity, &sev); len(sev) > 0 {
 		n.Severity = make([]kg.Severity, len(sev))
 		for i, s := range sev {
 			n.Severity[i] = kg.Severity(s)
 		}
 	}
 	var xids []externalIDJSON
-	if p.json(pExternalIDs, &xids); xids != nil {
+	if p.json(pExternalIDs, &xids); len(xids) > 0 {
 		n.ExternalIDs = make([]kg.ExternalID, len(xids))
 		for i, x := range xids {
 			n.ExternalIDs[i] = kg.ExternalID(x)

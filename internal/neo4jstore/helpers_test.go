@@ -145,3 +145,5 @@ func kindSlug(k kg.Kind) string {
 }
 
 func sprint(v any) string { return fmt.Sprintf("%+v", v) }
+
+func uriOf(tb testing.TB) string { tb.Helper(); return neo4jtest.URI(tb) }

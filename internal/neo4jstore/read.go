@@ -222,7 +222,7 @@ func recordEdge(rec *neo4j.Record) (string, kg.Edge, error) {
 	if err != nil {
 		return "", e, err
 	}
-	if !isNil {
+	if !isNil && len(refs) > 0 {
 		e.Refs = make([]string, len(refs))
 		for i, r := range refs {
 			s, ok := r.(string)
