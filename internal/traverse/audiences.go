@@ -24,8 +24,8 @@ type idArg struct {
 func (e *Engine) checkIDArgs(ctx context.Context, args ...idArg) (map[string]*kg.Node, error) {
 	var all []string
 	for _, a := range args {
-		if len(a.ids) > kg.MaxIDs {
-			return nil, kg.Errorf(kg.EINVALID, a.name, "at most %d ids, got %d", kg.MaxIDs, len(a.ids))
+		if err := checkLen(a.name, len(a.ids)); err != nil {
+			return nil, err
 		}
 		all = append(all, a.ids...)
 	}
@@ -48,12 +48,26 @@ func (e *Engine) checkIDArgs(ctx context.Context, args ...idArg) (map[string]*kg
 	return byID, nil
 }
 
+// checkLen refuses a list argument of more than kg.MaxIDs entries.
+func checkLen(arg string, n int) error {
+	if n > kg.MaxIDs {
+		return kg.Errorf(kg.EINVALID, arg, "at most %d ids, got %d", kg.MaxIDs, n)
+	}
+	return nil
+}
+
 // threatModel: Nodes (the arguments), List (capabilities, only when given), Adjacent (TARGETS into
 // the assets), Adjacent (REQUIRES and MITIGATES of those failure modes), Nodes (failure modes and
 // mitigations).
 func (e *Engine) threatModel(ctx context.Context, assets, capabilities []string) (*ThreatModel, error) {
 	if len(assets) == 0 {
 		return nil, kg.Errorf(kg.EINVALID, "assets", "name at least one asset")
+	}
+	if err := checkLen("assets", len(assets)); err != nil {
+		return nil, err
+	}
+	if err := checkLen("capabilities", len(capabilities)); err != nil {
+		return nil, err
 	}
 	assets = dedupe(assets)
 	var caps []string
@@ -256,6 +270,9 @@ func (e *Engine) triage(ctx context.Context, compromised []kg.SecurityProperty, 
 			return nil, kg.Errorf(kg.EINVALID, "compromised", "unknown security property %q", p)
 		}
 		observed[p] = true
+	}
+	if err := checkLen("assets", len(assets)); err != nil {
+		return nil, err
 	}
 	assets = dedupe(assets)
 	known, err := e.checkIDArgs(ctx, idArg{"assets", assets, kg.KindAsset})

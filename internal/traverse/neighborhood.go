@@ -152,8 +152,8 @@ func edgesAmong(set map[string]bool, ids []string, adj map[string][]kg.Edge) []k
 
 // subgraph reads the nodes asked for and every edge among them: one Nodes and one Adjacent call.
 func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) {
-	if len(ids) > kg.MaxIDs {
-		return nil, kg.Errorf(kg.EINVALID, "ids", "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	if err := checkLen("ids", len(ids)); err != nil {
+		return nil, err
 	}
 	ids = dedupe(ids)
 	sg := &Subgraph{Nodes: []*kg.Node{}, Edges: []kg.Edge{}}
@@ -179,8 +179,8 @@ func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) 
 
 // degree counts each node's edges of type rel with one Adjacent call. Unknown ids count zero.
 func (e *Engine) degree(ctx context.Context, ids []string, rel kg.RelType) (map[string]int, error) {
-	if len(ids) > kg.MaxIDs {
-		return nil, kg.Errorf(kg.EINVALID, "ids", "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	if err := checkLen("ids", len(ids)); err != nil {
+		return nil, err
 	}
 	var types []kg.RelType
 	if rel != "" {
@@ -218,8 +218,8 @@ func (e *Engine) centre(ctx context.Context, id string) (*kg.Node, error) {
 // nodesOf reads ids (deduplicated by the caller) in one Nodes call; an unknown id, or one of another
 // kind than kind (when kind is not empty), is EINVALID naming arg.
 func (e *Engine) nodesOf(ctx context.Context, arg string, ids []string, kind kg.Kind) ([]*kg.Node, error) {
-	if len(ids) > kg.MaxIDs {
-		return nil, kg.Errorf(kg.EINVALID, arg, "at most %d ids, got %d", kg.MaxIDs, len(ids))
+	if err := checkLen(arg, len(ids)); err != nil {
+		return nil, err
 	}
 	ns, err := e.store.Nodes(ctx, ids)
 	if err != nil {
