@@ -57,8 +57,8 @@ func (r *Resolver) edges(ctx context.Context, id string, dir kg.Direction, types
 	return r.loaders(ctx).Edges.Load(ctx, loader.NewEdgeKey(id, dir, types...))
 }
 
-// neighbours returns the nodes at the other end of id's edges of type rel in direction dir, in
-// list order (kg.NodeLess).
+// neighbours returns the nodes at the other end of id's edges of type rel in direction dir, by kind
+// (in kg.Kinds order, for the relations that join any kind) and then in list order (kg.NodeLess).
 func (r *Resolver) neighbours(ctx context.Context, id string, dir kg.Direction, rel kg.RelType) ([]*kg.Node, error) {
 	es, err := r.edges(ctx, id, dir, rel)
 	if err != nil {
@@ -72,16 +72,22 @@ func (r *Resolver) neighbours(ctx context.Context, id string, dir kg.Direction, 
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(ns, func(a, b *kg.Node) int {
-		switch {
-		case kg.NodeLess(a, b):
-			return -1
-		case kg.NodeLess(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ns, compareNodes)
 	return ns, nil
+}
+
+// compareNodes orders nodes by kind, then by kg.NodeLess.
+func compareNodes(a, b *kg.Node) int {
+	if a.Kind != b.Kind {
+		return slices.Index(kg.Kinds, a.Kind) - slices.Index(kg.Kinds, b.Kind)
+	}
+	switch {
+	case kg.NodeLess(a, b):
+		return -1
+	case kg.NodeLess(b, a):
+		return 1
+	}
+	return 0
 }
 
 // edgeField answers the edges field of every node type.

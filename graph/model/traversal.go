@@ -7,8 +7,8 @@ import (
 
 // CoverMethod documents how ThreatModel.minimalCover is computed.
 const CoverMethod = "greedy set cover: repeatedly pick the mitigation that answers the most failure " +
-	"modes not yet answered (ties by id) until no mitigation answers any more; a small cover, not " +
-	"necessarily the smallest"
+	"modes not yet answered (ties to more strong edges among those, then to the smaller id) until " +
+	"none answers any more; a small cover, not necessarily the smallest"
 
 // Subgraph is a set of nodes and the edges among them.
 type Subgraph struct{ s *traverse.Subgraph }
