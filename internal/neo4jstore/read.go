@@ -176,8 +176,15 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	}
 	params := map[string]any{"ids": distinct(ids), "types": strs(types)}
 	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) error {
-		for _, rec := range recs {
-			id, e, err := recordEdge(rec)
+		if len(recs) != 1 {
+			return fmt.Errorf("adjacent: %d rows", len(recs))
+		}
+		rows, _, err := neo4j.GetRecordValue[[]any](recs[0], "edges")
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			id, e, err := decodeEdge(row)
 			if err != nil {
 				return err
 			}
@@ -193,47 +200,44 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	if err != nil {
 		return nil, err
 	}
+	for _, es := range out {
+		kg.SortEdges(es)
+	}
 	return out, nil
 }
 
-func recordEdge(rec *neo4j.Record) (string, kg.Edge, error) {
+// decodeEdge decodes one [id, type, source, target, note, strength, refs] row of Adjacent.
+func decodeEdge(row any) (string, kg.Edge, error) {
 	var e kg.Edge
-	id, _, err := neo4j.GetRecordValue[string](rec, "id")
-	if err != nil {
-		return "", e, err
+	l, ok := row.([]any)
+	if !ok || len(l) != 7 {
+		return "", e, fmt.Errorf("adjacent: malformed row %v", row)
 	}
-	t, _, err := neo4j.GetRecordValue[string](rec, "type")
-	if err != nil {
-		return "", e, err
-	}
-	if e.Source, _, err = neo4j.GetRecordValue[string](rec, "source"); err != nil {
-		return "", e, err
-	}
-	if e.Target, _, err = neo4j.GetRecordValue[string](rec, "target"); err != nil {
-		return "", e, err
-	}
-	if e.Note, _, err = neo4j.GetRecordValue[string](rec, "note"); err != nil {
-		return "", e, err
-	}
-	if e.Strength, _, err = neo4j.GetRecordValue[string](rec, "strength"); err != nil {
-		return "", e, err
-	}
-	refs, isNil, err := neo4j.GetRecordValue[[]any](rec, "refs")
-	if err != nil {
-		return "", e, err
-	}
-	if !isNil && len(refs) > 0 {
-		e.Refs = make([]string, len(refs))
-		for i, r := range refs {
-			s, ok := r.(string)
-			if !ok {
-				return "", e, fmt.Errorf("edge %s:%s:%s: refs holds a %T", t, e.Source, e.Target, r)
-			}
-			e.Refs[i] = s
+	var str [6]string
+	for i := range str {
+		if l[i] == nil {
+			continue
+		}
+		if str[i], ok = l[i].(string); !ok {
+			return "", e, fmt.Errorf("adjacent: column %d holds a %T", i, l[i])
 		}
 	}
-	e.Type = kg.RelType(t)
+	id := str[0]
+	e.Type, e.Source, e.Target, e.Note, e.Strength = kg.RelType(str[1]), str[2], str[3], str[4], str[5]
 	e.ID = kg.EdgeID(e.Type, e.Source, e.Target)
+	if l[6] != nil {
+		refs, ok := l[6].([]any)
+		if !ok {
+			return "", e, fmt.Errorf("edge %s: refs holds a %T", e.ID, l[6])
+		}
+		for _, r := range refs {
+			s, ok := r.(string)
+			if !ok {
+				return "", e, fmt.Errorf("edge %s: refs holds a %T", e.ID, r)
+			}
+			e.Refs = append(e.Refs, s)
+		}
+	}
 	return id, e, nil
 }
 
