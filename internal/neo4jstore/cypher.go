@@ -34,10 +34,12 @@ const (
 
 	cypherNode = "MATCH (n:Node {id: $id}) RETURN n"
 
-	// cypherNodes returns one row per distinct id asked; Go puts them back in the caller's order.
+	// Statements that return many nodes return them in one row, as a list, like Adjacent.
+
+	// cypherNodes returns the nodes of the ids that exist; Go puts them in the caller's order.
 	cypherNodes = `UNWIND $ids AS id
-OPTIONAL MATCH (n:Node {id: id})
-RETURN id, n`
+MATCH (n:Node {id: id})
+RETURN collect(n) AS nodes`
 
 	// listWhere mirrors kg.Filter.Matches; an empty string or 0 parameter means "no condition".
 	// Absent properties are null, which fails a condition just as the zero value fails it in Go.
@@ -54,15 +56,14 @@ WHERE ($intent = '' OR n.intent = $intent)
 	// cypherList is kg.NodeLess order: numbered failure modes by number, then everything by id
 	// (only failure modes carry a number).
 	cypherList = "MATCH (n:Node:{{KIND}})" + listWhere + `
-RETURN n
-ORDER BY CASE coalesce(n.number, 0) WHEN 0 THEN 1 ELSE 0 END, coalesce(n.number, 0), n.id`
+WITH n ORDER BY CASE coalesce(n.number, 0) WHEN 0 THEN 1 ELSE 0 END, coalesce(n.number, 0), n.id
+RETURN collect(n) AS nodes`
 
 	// cypherListPage is keyset pagination by id.
 	cypherListPage = "MATCH (n:Node:{{KIND}})" + listWhere + `
   AND n.id > $after
-RETURN n
-ORDER BY n.id
-LIMIT $limit`
+WITH n ORDER BY n.id LIMIT $limit
+RETURN collect(n) AS nodes`
 
 	cypherCount = "MATCH (n:Node:{{KIND}})" + listWhere + `
 RETURN count(n) AS count`
@@ -82,7 +83,7 @@ RETURN collect([id, type(r), startNode(r).id, endNode(r).id, r.note, r.strength,
 	// cypherSearch only finds candidates: Go rescores them with kg.Score.
 	cypherSearch = "CALL db.index.fulltext.queryNodes('" + searchIndex + `', $query) YIELD node
 WHERE size($kinds) = 0 OR any(l IN labels(node) WHERE l IN $kinds)
-RETURN node AS n`
+RETURN collect(node) AS nodes`
 
 	// Stats parts, one per kind and per type, joined by UNION ALL: single-label and single-type
 	// counts come from Neo4j's counts store without scanning.

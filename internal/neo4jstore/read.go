@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -23,10 +24,22 @@ func recordNode(rec *neo4j.Record, key string) (*kg.Node, error) {
 	return decodeNode(v.Labels, v.Props)
 }
 
-func recordNodes(recs []*neo4j.Record, key string) ([]*kg.Node, error) {
+// nodeList decodes the single row of a statement that returns a list of nodes in column "nodes".
+func nodeList(recs []*neo4j.Record) ([]*kg.Node, error) {
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("%d rows, want 1", len(recs))
+	}
+	l, _, err := neo4j.GetRecordValue[[]any](recs[0], "nodes")
+	if err != nil {
+		return nil, err
+	}
 	var out []*kg.Node
-	for _, rec := range recs {
-		n, err := recordNode(rec, key)
+	for _, v := range l {
+		dn, ok := v.(neo4j.Node)
+		if !ok {
+			return nil, fmt.Errorf("nodes holds a %T", v)
+		}
+		n, err := decodeNode(dn.Labels, dn.Props)
 		if err != nil {
 			return nil, err
 		}
@@ -63,20 +76,11 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 	}
 	found := map[string]*kg.Node{}
 	err := s.read(ctx, cypherNodes, map[string]any{"ids": distinct(ids)}, func(recs []*neo4j.Record) error {
-		for _, rec := range recs {
-			id, _, err := neo4j.GetRecordValue[string](rec, "id")
-			if err != nil {
-				return err
-			}
-			n, err := recordNode(rec, "n")
-			if err != nil {
-				return err
-			}
-			if n != nil {
-				found[id] = n
-			}
+		ns, err := nodeList(recs)
+		for _, n := range ns {
+			found[n.ID] = n
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -118,7 +122,9 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	}
 	params := filterParams(f)
 	cypher := listByKind[f.Kind]
+	less := kg.NodeLess
 	if f.After != "" || f.Limit > 0 {
+		less = func(a, b *kg.Node) bool { return a.ID < b.ID }
 		cypher = listPageByKind[f.Kind]
 		params["after"] = f.After
 		limit := int64(f.Limit)
@@ -129,12 +135,15 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	}
 	var out []*kg.Node
 	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) (err error) {
-		out, err = recordNodes(recs, "n")
+		out, err = nodeList(recs)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	// Cypher sorted them already (LIMIT needs it); sorting again in Go makes the order the
+	// contract's by construction, whatever collect() does with row order.
+	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out, nil
 }
 
@@ -255,16 +264,13 @@ func (s *Store) Search(ctx context.Context, query string, kinds []kg.Kind, limit
 	}
 	var hits []kg.Hit
 	err := s.read(ctx, cypherSearch, params, func(recs []*neo4j.Record) error {
-		for _, rec := range recs {
-			n, err := recordNode(rec, "n")
-			if err != nil {
-				return err
-			}
+		ns, err := nodeList(recs)
+		for _, n := range ns {
 			if sc := kg.Score(query, n); sc > 0 {
 				hits = append(hits, kg.Hit{Node: n, Score: sc})
 			}
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
