@@ -152,9 +152,9 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 	}
 	out := make([]*kg.Node, len(ids))
 	for i, id := range ids {
-		out[i] = g.nodes[id].Clone()
+		out[i] = g.nodes[id] // nil when absent
 	}
-	return out, nil
+	return cloneNodes(out), nil
 }
 
 // List implements kg.Store.
@@ -179,12 +179,12 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 		if !f.Matches(n) {
 			continue
 		}
-		out = append(out, n.Clone())
+		out = append(out, n)
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
 		}
 	}
-	return out, nil
+	return cloneNodes(out), nil
 }
 
 // Count implements kg.Store.
@@ -218,17 +218,106 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	case kg.In:
 		src = g.in
 	}
-	out := make(map[string][]kg.Edge, len(ids))
+	// Two passes: count, then copy into one backing array of edges and one of refs, each id's slice
+	// capped at its length so that a caller appending to it cannot write into its neighbour's.
+	keep := func(e kg.Edge) bool { return len(types) == 0 || hasType(types, e.Type) }
+	nEdges, nRefs := 0, 0
 	for _, id := range ids {
-		es := []kg.Edge{}
 		for _, e := range src[id] {
-			if len(types) == 0 || hasType(types, e.Type) {
-				es = append(es, e.Clone())
+			if keep(e) {
+				nEdges++
+				nRefs += len(e.Refs)
 			}
 		}
-		out[id] = es
+	}
+	edges := make([]kg.Edge, 0, nEdges)
+	refs := make([]string, 0, nRefs)
+	out := make(map[string][]kg.Edge, len(ids))
+	for _, id := range ids {
+		start := len(edges)
+		for _, e := range src[id] {
+			if !keep(e) {
+				continue
+			}
+			if e.Refs != nil {
+				r := len(refs)
+				refs = append(refs, e.Refs...)
+				e.Refs = refs[r:len(refs):len(refs)]
+			}
+			edges = append(edges, e)
+		}
+		out[id] = edges[start:len(edges):len(edges)]
 	}
 	return out, nil
+}
+
+// cloneNodes deep-copies ns (nil entries stay nil) as kg.Node.Clone does, but in a handful of
+// allocations for the whole batch instead of a dozen per node: the copies share backing arrays, each
+// slice capped at its length so that appending to one cannot write into another. Traversals read
+// hundreds of nodes a request, so this is on the hot path. TestClonesShareNothing holds it to every
+// slice and pointer field of kg.Node, including any added later.
+func cloneNodes(ns []*kg.Node) []*kg.Node {
+	var count, strs, props, knows, sevs, exts, bools int
+	for _, n := range ns {
+		if n == nil {
+			continue
+		}
+		count++
+		strs += len(n.Aliases) + len(n.Notes) + len(n.Implies) + len(n.Lifecycle) + len(n.Authors) + len(n.Questions)
+		props += len(n.Compromises)
+		knows += len(n.Knowledge)
+		sevs += len(n.Severity)
+		exts += len(n.ExternalIDs)
+		if n.ViolatesAccessAuthorization != nil {
+			bools++
+		}
+	}
+	var (
+		nodes = make([]kg.Node, count)
+		sb    = make([]string, 0, strs)
+		pb    = make([]kg.SecurityProperty, 0, props)
+		kb    = make([]kg.Knowledge, 0, knows)
+		svb   = make([]kg.Severity, 0, sevs)
+		eb    = make([]kg.ExternalID, 0, exts)
+		bb    = make([]bool, 0, bools)
+	)
+	out := make([]*kg.Node, len(ns))
+	j := 0
+	for i, n := range ns {
+		if n == nil {
+			continue
+		}
+		c := &nodes[j]
+		j++
+		*c = *n
+		c.Aliases = carve(&sb, n.Aliases)
+		c.Notes = carve(&sb, n.Notes)
+		c.Implies = carve(&sb, n.Implies)
+		c.Lifecycle = carve(&sb, n.Lifecycle)
+		c.Authors = carve(&sb, n.Authors)
+		c.Questions = carve(&sb, n.Questions)
+		c.Compromises = carve(&pb, n.Compromises)
+		c.Knowledge = carve(&kb, n.Knowledge)
+		c.Severity = carve(&svb, n.Severity)
+		c.ExternalIDs = carve(&eb, n.ExternalIDs)
+		if n.ViolatesAccessAuthorization != nil {
+			bb = append(bb, *n.ViolatesAccessAuthorization)
+			c.ViolatesAccessAuthorization = &bb[len(bb)-1]
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// carve copies s to the end of *buf, which has room for it, and returns the copy capped at its
+// length; nil for an empty s, as kg.Node.Clone gives.
+func carve[T any](buf *[]T, s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	i := len(*buf)
+	*buf = append(*buf, s...)
+	return (*buf)[i:len(*buf):len(*buf)]
 }
 
 func hasType(ts []kg.RelType, t kg.RelType) bool {
@@ -275,8 +364,12 @@ func (s *Store) Search(ctx context.Context, query string, kinds []kg.Kind, limit
 		}
 	}
 	hits = kg.SortHits(hits, limit)
-	for i := range hits {
-		hits[i].Node = hits[i].Node.Clone()
+	ns := make([]*kg.Node, len(hits))
+	for i, h := range hits {
+		ns[i] = h.Node
+	}
+	for i, n := range cloneNodes(ns) {
+		hits[i].Node = n
 	}
 	return hits, nil
 }

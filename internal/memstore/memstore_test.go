@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -178,5 +179,174 @@ func TestReplaceIsAtomic(t *testing.T) {
 	n, err := s.Count(ctx, kg.Filter{Kind: kg.KindFailureMode})
 	if err != nil || n != 3 {
 		t.Fatalf("after a failed Replace: %d failure modes, %v; want the last good graph's 3", n, err)
+	}
+}
+
+// TestClonesShareNothing fills every field of two nodes by reflection, so that a slice or pointer
+// field added to kg.Node later is covered too, and checks that no way of reading them hands out
+// memory the store or another returned node still uses.
+func TestClonesShareNothing(t *testing.T) {
+	ctx := context.Background()
+	mk := func(id, seed string) *kg.Node {
+		n := &kg.Node{}
+		fill(t, reflect.ValueOf(n).Elem(), seed)
+		n.ID, n.Kind, n.Name = id, kg.KindReference, "findme "+seed
+		return n
+	}
+	a, b := mk("a", "alpha"), mk("b", "beta")
+	s := newStore(t, &kg.Graph{Nodes: []*kg.Node{a.Clone(), b.Clone()}})
+	reads := map[string]func() []*kg.Node{
+		"Node": func() []*kg.Node {
+			n, err := s.Node(ctx, "a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return []*kg.Node{n}
+		},
+		"Nodes": func() []*kg.Node {
+			ns, err := s.Nodes(ctx, []string{"a", "b", "nope"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ns[:2]
+		},
+		"List": func() []*kg.Node {
+			ns, err := s.List(ctx, kg.Filter{Kind: kg.KindReference})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ns
+		},
+		"Search": func() []*kg.Node {
+			hs, err := s.Search(ctx, "findme", nil, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ns []*kg.Node
+			for _, h := range hs {
+				ns = append(ns, h.Node)
+			}
+			return ns
+		},
+	}
+	want := map[string]*kg.Node{"a": a, "b": b}
+	for name, read := range reads {
+		t.Run(name, func(t *testing.T) {
+			got := read()
+			for _, n := range got {
+				if !reflect.DeepEqual(n, want[n.ID]) {
+					t.Fatalf("read %+v, want %+v", n, want[n.ID])
+				}
+			}
+			// Appending to one returned node's lists must not write into another's.
+			grown := reflect.ValueOf(got[0]).Elem()
+			for i := 0; i < grown.NumField(); i++ {
+				if f := grown.Field(i); f.Kind() == reflect.Slice {
+					f.Set(reflect.Append(f, reflect.New(f.Type().Elem()).Elem()))
+				}
+			}
+			for _, n := range got[1:] {
+				if !reflect.DeepEqual(n, want[n.ID]) {
+					t.Fatalf("appending to %s changed %s: %+v", got[0].ID, n.ID, n)
+				}
+			}
+			for _, n := range got {
+				scramble(reflect.ValueOf(n).Elem())
+			}
+			again, err := s.Nodes(ctx, []string{"a", "b"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range again {
+				if !reflect.DeepEqual(n, want[n.ID]) {
+					t.Fatalf("changing what %s returned changed the store: %+v", name, n)
+				}
+			}
+		})
+	}
+}
+
+// fill sets every field reachable from v to a non-zero value derived from seed.
+func fill(t *testing.T, v reflect.Value, seed string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(seed)
+	case reflect.Int:
+		v.SetInt(int64(len(seed)))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := 0; i < 2; i++ {
+			fill(t, s.Index(i), seed)
+		}
+		v.Set(s)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(t, p.Elem(), seed)
+		v.Set(p)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			fill(t, v.Field(i), seed)
+		}
+	default:
+		t.Fatalf("fill: a field of kind %s; teach this test (and memstore's cloneNodes) about it", v.Kind())
+	}
+}
+
+// scramble changes every value reachable from v in place, through slices and pointers.
+func scramble(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("scrambled")
+	case reflect.Int:
+		v.SetInt(-1)
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			scramble(v.Index(i))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			scramble(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			scramble(v.Field(i))
+		}
+	}
+}
+
+// TestAdjacentSharesNothing: the edge lists of one Adjacent answer share backing arrays (one
+// allocation per call), so appending to one must not write into the next, nor changing refs reach
+// the store.
+func TestAdjacentSharesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, storetest.Synthetic())
+	ids := []string{"fm-evasion", "fm-poison", "fm-shift"}
+	got, err := s.Adjacent(ctx, ids, kg.Both, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := s.Adjacent(ctx, ids, kg.Both, nil)
+	for _, id := range ids {
+		es := got[id]
+		es = append(es, kg.Edge{ID: "appended"})
+		es[0].Refs = append(es[0].Refs, "appended")
+		for i := range es {
+			for j := range es[i].Refs {
+				es[i].Refs[j] = "changed"
+			}
+		}
+	}
+	again, _ := s.Adjacent(ctx, ids, kg.Both, nil)
+	if !reflect.DeepEqual(again, want) {
+		t.Fatal("changing one Adjacent answer changed the store")
+	}
+	for _, id := range ids[1:] {
+		if got[id][0].ID == "appended" {
+			t.Fatalf("appending to one id's edges wrote into %s's", id)
+		}
 	}
 }
