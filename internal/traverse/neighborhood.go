@@ -1,7 +1,9 @@
 package traverse
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/failgraph/failgraph/internal/kg"
@@ -30,10 +32,12 @@ func (e *Engine) neighborhood(ctx context.Context, id string, o NeighborhoodOpts
 		return nil, err
 	}
 
-	nodes := map[string]*kg.Node{id: centre} // the nodes read so far
-	adj := map[string][]kg.Edge{}            // the adjacency read so far
-	kept := []string{id}                     // in order of distance, then id
-	seen := map[string]bool{id: true}        // found, whether kept or of a kind not entered
+	hint := min(o.Limit, 256)
+	nodes := make(map[string]*kg.Node, hint) // the nodes read so far
+	adj := make(map[string][]kg.Edge, hint)  // the adjacency read so far
+	seen := make(map[string]bool, 2*hint)    // found, whether kept or of a kind not entered
+	kept := make([]string, 1, hint)          // in order of distance, then id
+	nodes[id], seen[id], kept[0] = centre, true, id
 	frontier := []string{id}
 	truncated := false
 	for d := 1; d <= o.Depth && len(frontier) > 0; d++ {
@@ -86,6 +90,9 @@ func (e *Engine) neighborhood(ctx context.Context, id string, o NeighborhoodOpts
 }
 
 // finishSubgraph reads the adjacency and nodes that kept still lacks and assembles the subgraph.
+// The kept nodes without adjacency are those of the last level read; an edge between two of them
+// leaves one of them, so their outgoing edges are enough, and every other edge among kept nodes is
+// already in the adjacency of a node of an earlier level.
 func (e *Engine) finishSubgraph(ctx context.Context, kept []string, nodes map[string]*kg.Node, adj map[string][]kg.Edge, rels []kg.RelType, truncated bool) (*Subgraph, error) {
 	var missingAdj, missingNodes []string
 	for _, id := range kept {
@@ -100,7 +107,7 @@ func (e *Engine) finishSubgraph(ctx context.Context, kept []string, nodes map[st
 		if err := kg.CtxErr(ctx); err != nil {
 			return nil, err
 		}
-		got, err := e.store.Adjacent(ctx, missingAdj, kg.Both, rels)
+		got, err := e.store.Adjacent(ctx, missingAdj, kg.Out, rels)
 		if err != nil {
 			return nil, err
 		}
@@ -131,23 +138,57 @@ func (e *Engine) finishSubgraph(ctx context.Context, kept []string, nodes map[st
 	return sg, nil
 }
 
-// edgesAmong returns each edge of adj[ids] whose endpoints are both in set, once, in EdgeLess order.
+// edgesAmong returns the edges of adj[ids] whose endpoints are both in set, once each (taken from
+// the adjacency of their source), in EdgeLess order. adj must hold, for every id in set, at least
+// the edges leaving it.
 func edgesAmong(set map[string]bool, ids []string, adj map[string][]kg.Edge) []kg.Edge {
-	out := []kg.Edge{}
+	// Each adjacency list is in EdgeLess order, so a source's edges of one type come sorted by
+	// target. Taking sources in id order and bucketing by type therefore yields EdgeLess order
+	// without comparing edges; a store that broke the order is caught and sorted after all.
+	sources := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if !set[id] {
-			continue
+		if set[id] {
+			sources = append(sources, id)
 		}
-		for _, ed := range adj[id] {
-			// Each edge is listed under both endpoints; keep it under its source, or under its
-			// target when the source is not in ids (which cannot happen for a set built from ids).
-			if ed.Source == id && set[ed.Target] {
-				out = append(out, ed)
+	}
+	slices.Sort(sources)
+	buckets := map[kg.RelType][]*kg.Edge{}
+	n := 0
+	for _, id := range sources {
+		es := adj[id]
+		for i := range es {
+			if es[i].Source == id && set[es[i].Target] {
+				buckets[es[i].Type] = append(buckets[es[i].Type], &es[i])
+				n++
 			}
 		}
 	}
-	kg.SortEdges(out)
+	types := make([]kg.RelType, 0, len(buckets))
+	for t := range buckets {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	out := make([]kg.Edge, 0, n)
+	for _, t := range types {
+		for _, e := range buckets[t] {
+			out = append(out, *e)
+		}
+	}
+	if !slices.IsSortedFunc(out, compareEdges) {
+		slices.SortFunc(out, compareEdges)
+	}
 	return out
+}
+
+// compareEdges is kg.EdgeLess as a comparison, for slices.SortFunc.
+func compareEdges(a, b kg.Edge) int {
+	if c := cmp.Compare(a.Type, b.Type); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Target, b.Target)
 }
 
 // subgraph reads the nodes asked for and every edge among them: one Nodes and one Adjacent call.

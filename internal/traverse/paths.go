@@ -20,12 +20,14 @@ type hop struct {
 
 // paths finds simple paths from `from` to `to`, shortest first, then by their sequence of node ids.
 //
-// A breadth-first search from `to` (one Adjacent call per level, at most o.MaxLength) gives every
-// node's distance to `to` and the adjacency of every node that can lie inside a path; the adjacency
-// of `from` comes with it or with one more call. Then, for each length L from the distance of `from`
-// up to o.MaxLength, a depth-first search from `from` visits neighbours in id order and skips any
-// whose distance to `to` exceeds the steps left, so every branch it enters can still reach `to` in
-// time and paths come out in the required order. One Nodes call reads the nodes of the paths.
+// A breadth-first search from `to` (one Adjacent call per level, at most o.MaxLength) gives nodes'
+// distances to `to` and their adjacency. Then, for each length L from the distance of `from` up to
+// o.MaxLength, a depth-first search from `from` visits neighbours in id order and skips any whose
+// distance to `to` exceeds the steps left, so every branch it enters can still reach `to` in time
+// and paths come out in the required order. A search of length L only enters nodes within L-1 of
+// `to`, so the breadth-first levels are read as the lengths need them: when the shortest lengths
+// already give o.Limit paths, the far levels (usually the largest) are never read. The adjacency of
+// `from` may take one more call; one Nodes call reads the nodes of the paths.
 func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path, error) {
 	if err := kg.CheckRange("maxLength", o.MaxLength, 1, kg.MaxPathLength); err != nil {
 		return nil, err
@@ -51,44 +53,30 @@ func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path
 		return nil, kg.Errorf(kg.ENOTFOUND, "to", "no node with id %q", to)
 	}
 
-	// Breadth-first from `to`.
-	dist := map[string]int{to: 0}
-	adj := map[string][]kg.Edge{}
-	frontier := []string{to}
-	for d := 0; d < o.MaxLength && len(frontier) > 0; d++ {
-		if err := kg.CtxErr(ctx); err != nil {
+	b := &bfs{e: e, rels: rels, dist: map[string]int{to: 0}, adj: map[string][]kg.Edge{}, frontier: []string{to}}
+	for !has(b.dist, from) && b.levels < o.MaxLength && len(b.frontier) > 0 {
+		if err := b.expand(ctx); err != nil {
 			return nil, err
 		}
-		got, err := e.store.Adjacent(ctx, frontier, kg.Both, rels)
-		if err != nil {
-			return nil, err
-		}
-		var next []string
-		for _, f := range frontier {
-			adj[f] = got[f]
-			for _, ed := range got[f] {
-				if other := ed.Other(f); !has(dist, other) {
-					dist[other] = d + 1
-					next = append(next, other)
-				}
-			}
-		}
-		frontier = next
 	}
-	start, ok := dist[from]
+	start, ok := b.dist[from]
 	if !ok {
 		return []Path{}, nil // farther than o.MaxLength
 	}
-	if _, ok := adj[from]; !ok {
-		got, err := e.store.Adjacent(ctx, []string{from}, kg.Both, rels)
-		if err != nil {
-			return nil, err
+	s := &pathSearch{ctx: ctx, to: to, dist: b.dist, adj: b.adj, hops: map[string][]hop{}, limit: o.Limit}
+	for L := start; L <= o.MaxLength && !s.stopped; L++ {
+		for b.levels < L && len(b.frontier) > 0 { // every node within L-1 of `to` needs its adjacency
+			if err := b.expand(ctx); err != nil {
+				return nil, err
+			}
 		}
-		adj[from] = got[from]
-	}
-
-	s := &pathSearch{ctx: ctx, to: to, dist: dist, adj: adj, hops: map[string][]hop{}, limit: o.Limit}
-	for L := start; L <= o.MaxLength && len(s.found) < o.Limit && !s.stopped; L++ {
+		if _, ok := b.adj[from]; !ok {
+			got, err := e.store.Adjacent(ctx, []string{from}, kg.Both, rels)
+			if err != nil {
+				return nil, err
+			}
+			b.adj[from] = got[from]
+		}
 		s.nodes = append(s.nodes[:0], from)
 		s.edges = s.edges[:0]
 		s.onPath = map[string]bool{from: true}
@@ -98,6 +86,50 @@ func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path
 		return nil, s.err
 	}
 	return e.materialise(ctx, s.found)
+}
+
+// bfs is the breadth-first search from `to`, read one level at a time.
+type bfs struct {
+	e        *Engine
+	rels     []kg.RelType
+	dist     map[string]int
+	adj      map[string][]kg.Edge
+	frontier []string // the nodes at distance levels, adjacency not yet read
+	levels   int      // how many levels have been read
+}
+
+// expand reads the adjacency of the frontier and finds the next level.
+func (b *bfs) expand(ctx context.Context) error {
+	if err := kg.CtxErr(ctx); err != nil {
+		return err
+	}
+	var ask []string
+	for _, f := range b.frontier {
+		if _, ok := b.adj[f]; !ok {
+			ask = append(ask, f)
+		}
+	}
+	if len(ask) > 0 {
+		got, err := b.e.store.Adjacent(ctx, ask, kg.Both, b.rels)
+		if err != nil {
+			return err
+		}
+		for _, f := range ask {
+			b.adj[f] = got[f]
+		}
+	}
+	var next []string
+	for _, f := range b.frontier {
+		for _, ed := range b.adj[f] {
+			if other := ed.Other(f); !has(b.dist, other) {
+				b.dist[other] = b.levels + 1
+				next = append(next, other)
+			}
+		}
+	}
+	b.frontier = next
+	b.levels++
+	return nil
 }
 
 // pathSearch is the state of the depth-first search of paths.
