@@ -23,6 +23,99 @@ func testTraversals(t *testing.T, s kg.Store) {
 	t.Run("LegalExposure", func(t *testing.T) { testLegalExposure(t, e) })
 	t.Run("LegalMatrix", func(t *testing.T) { testLegalMatrix(t, e) })
 	t.Run("CoverageGaps", func(t *testing.T) { testCoverageGaps(t, e) })
+	t.Run("round trips", func(t *testing.T) { testRoundTrips(t, s) })
+}
+
+// countingStore counts the calls made to a store.
+type countingStore struct {
+	kg.Store
+	calls int
+}
+
+func (c *countingStore) Node(ctx context.Context, id string) (*kg.Node, error) {
+	c.calls++
+	return c.Store.Node(ctx, id)
+}
+
+func (c *countingStore) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	c.calls++
+	return c.Store.Nodes(ctx, ids)
+}
+
+func (c *countingStore) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	c.calls++
+	return c.Store.List(ctx, f)
+}
+
+func (c *countingStore) Count(ctx context.Context, f kg.Filter) (int, error) {
+	c.calls++
+	return c.Store.Count(ctx, f)
+}
+
+func (c *countingStore) Adjacent(ctx context.Context, ids []string, dir kg.Direction, types []kg.RelType) (map[string][]kg.Edge, error) {
+	c.calls++
+	return c.Store.Adjacent(ctx, ids, dir, types)
+}
+
+func (c *countingStore) Search(ctx context.Context, q string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
+	c.calls++
+	return c.Store.Search(ctx, q, kinds, limit)
+}
+
+// testRoundTrips holds every traversal to a number of store calls that depends on its depth or
+// length only, never on the size of its answer: the Neo4j store makes one query a call.
+func testRoundTrips(t *testing.T, s kg.Store) {
+	ctx := context.Background()
+	c := &countingStore{Store: s}
+	e := traverse.New(c)
+	cases := []struct {
+		name string
+		max  int
+		run  func() error
+	}{
+		{"neighborhood depth 3 (centre, 3 levels, last level, nodes)", 6, func() error {
+			_, err := e.Neighborhood(ctx, "fm-shift", traverse.NeighborhoodOpts{Depth: 3, Limit: kg.MaxLimit})
+			return err
+		}},
+		{"neighborhood depth 3 with kinds (and a Nodes call per level)", 9, func() error {
+			_, err := e.Neighborhood(ctx, "fm-shift", traverse.NeighborhoodOpts{Depth: 3, Limit: kg.MaxLimit, Kinds: []kg.Kind{kg.KindFailureMode, kg.KindAsset, kg.KindMitigation}})
+			return err
+		}},
+		{"neighborhood depth 1", 4, func() error {
+			_, err := e.Neighborhood(ctx, "r-gamma", traverse.NeighborhoodOpts{Depth: 1, Limit: 3})
+			return err
+		}},
+		{"subgraph", 2, func() error {
+			_, err := e.Subgraph(ctx, []string{"fm-evasion", "a-api", "a-model", "m-advtrain"})
+			return err
+		}},
+		{"degree", 1, func() error { _, err := e.Degree(ctx, []string{"fm-evasion", "a-api"}, ""); return err }},
+		{"paths of length up to 6 (ends, levels, from, nodes)", kg.MaxPathLength + 3, func() error {
+			_, err := e.Paths(ctx, "s-lawyers", "a-people", traverse.PathOpts{MaxLength: kg.MaxPathLength, Limit: kg.MaxLimit})
+			return err
+		}},
+		{"related", 4, func() error { _, err := e.Related(ctx, "fm-evasion", 10); return err }},
+		{"threat model", 5, func() error {
+			_, err := e.ThreatModel(ctx, []string{"a-data", "a-model", "a-api", "a-people"}, []string{"cap-whitebox"})
+			return err
+		}},
+		{"triage", 4, func() error {
+			_, err := e.Triage(ctx, kg.SecurityProperties, []string{"a-data", "a-model", "a-api", "a-people"})
+			return err
+		}},
+		{"legal exposure", 4, func() error { _, err := e.LegalExposure(ctx, "fm-evasion-targeted"); return err }},
+		{"legal matrix", 3, func() error { _, err := e.LegalMatrix(ctx, ""); return err }},
+		{"coverage gaps", 5, func() error { _, err := e.CoverageGaps(ctx); return err }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c.calls = 0
+			noErr(t, tc.run())
+			if c.calls > tc.max {
+				t.Fatalf("%d store calls, want at most %d", c.calls, tc.max)
+			}
+		})
+	}
 }
 
 func testNeighborhood(t *testing.T, e *traverse.Engine) {
