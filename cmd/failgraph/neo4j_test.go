@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/internal/neo4jstore"
+	"github.com/failgraph/failgraph/internal/neo4jtest"
+	"github.com/failgraph/failgraph/internal/server"
+	"github.com/failgraph/failgraph/seed"
+)
+
+// The whole API over a real Neo4j: server.New on a neo4jstore.Store, as serve --store neo4j runs it.
+
+func openNeo4jStore(tb testing.TB, uri string) *neo4jstore.Store {
+	tb.Helper()
+	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: uri, AllowEmpty: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
+func loadNeo4j(tb testing.TB, s *neo4jstore.Store, g *kg.Graph) {
+	tb.Helper()
+	if err := s.Load(context.Background(), g, neo4jstore.LoadOptions{Replace: true}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func apiServer(tb testing.TB, cfg server.Config, s kg.Store) *httptest.Server {
+	tb.Helper()
+	ts := httptest.NewServer(server.New(cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+// gqlResult is a GraphQL response.
+type gqlResult struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func postQuery(tb testing.TB, ts *httptest.Server, query string) gqlResult {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	resp, err := http.Post(ts.URL+server.PathGraphQL, "application/json", bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r gqlResult
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		tb.Fatalf("status %d: %v", resp.StatusCode, err)
+	}
+	return r
+}
+
+// fanOut is a graph of n failure modes, each answered by 3 mitigations of its own, each citing 2 of
+// 50 references: the nested query below touches 1 + 4n + 50 nodes.
+func fanOut(n int) *kg.Graph {
+	g := &kg.Graph{}
+	for r := 0; r < 50; r++ {
+		g.Nodes = append(g.Nodes, &kg.Node{ID: fmt.Sprintf("ref-%02d", r), Kind: kg.KindReference, Name: "Reference"})
+	}
+	for i := 0; i < n; i++ {
+		fm := fmt.Sprintf("fm-%04d", i)
+		g.Nodes = append(g.Nodes, &kg.Node{ID: fm, Kind: kg.KindFailureMode, Name: "Failure " + fm, Number: i + 1,
+			Intent: kg.Intentional, Compromises: []kg.SecurityProperty{kg.Integrity}})
+		for j := 0; j < 3; j++ {
+			m := fmt.Sprintf("mit-%04d-%d", i, j)
+			g.Nodes = append(g.Nodes, &kg.Node{ID: m, Kind: kg.KindMitigation, Name: "Mitigation " + m})
+			g.Edges = append(g.Edges, kg.Edge{Type: kg.RelMitigates, Source: m, Target: fm, Strength: "partial", Refs: []string{"ref-00"}})
+			for k := 0; k < 2; k++ {
+				g.Edges = append(g.Edges, kg.Edge{Type: kg.RelCites, Source: m, Target: fmt.Sprintf("ref-%02d", (i+j+k)%50)})
+			}
+		}
+	}
+	return g
+}
+
+// TestGraphQLRoundTripsOnNeo4j checks that nested fields go through the dataloaders: the
+// statements a request sends to Neo4j depend on the depth of the query, not on how many failure
+// modes it lists (up to 333, so that no level exceeds the loaders' batch of kg.MaxIDs keys).
+//
+// The loaders gather keys for server.Config.BatchWait. With the default of 2ms, the hundreds of
+// sibling resolvers of a level do not all enqueue their keys in time on a busy machine and the
+// level's batch splits (measured: 100 failure modes, 6 statements; 300, 9); the test therefore
+// sets a window wide enough to hold the whole level, which is what it is about.
+func TestGraphQLRoundTripsOnNeo4j(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	neo4jtest.Lock(t, uri)
+	s := openNeo4jStore(t, uri)
+	cfg := server.DefaultConfig()
+	cfg.BatchWait = 100 * time.Millisecond
+	ts := apiServer(t, cfg, s)
+	const query = `{ failureModes { id mitigations { id references { id } } } }`
+
+	trips := map[int]int64{}
+	for _, n := range []int{3, 30, 300} {
+		loadNeo4j(t, s, fanOut(n))
+		before := s.RoundTrips()
+		r := postQuery(t, ts, query)
+		trips[n] = s.RoundTrips() - before
+		if len(r.Errors) > 0 {
+			t.Fatalf("%d failure modes: %+v", n, r.Errors)
+		}
+		var data struct {
+			FailureModes []struct {
+				Mitigations []struct {
+					References []struct{ ID string }
+				}
+			}
+		}
+		if err := json.Unmarshal(r.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		refs := 0
+		for _, fm := range data.FailureModes {
+			for _, m := range fm.Mitigations {
+				refs += len(m.References)
+			}
+		}
+		if len(data.FailureModes) != n || refs != 6*n {
+			t.Fatalf("%d failure modes: got %d failure modes and %d references", n, len(data.FailureModes), refs)
+		}
+		t.Logf("%d failure modes, %d mitigations, %d citations: %d Cypher statements", n, 3*n, refs, trips[n])
+	}
+	if trips[3] != trips[30] || trips[3] != trips[300] {
+		t.Errorf("statements by number of failure modes: %v, want the same for all", trips)
+	}
+}
+
+// TestServeOnNeo4jFaults stops Neo4j under a running API: readiness answers 503 and queries answer
+// extensions.code UNAVAILABLE, fast; once Neo4j is back, both recover without a restart.
+func TestServeOnNeo4jFaults(t *testing.T) {
+	const port = 7697 // the fault instance of internal/neo4jstore too: the lock keeps them apart
+	neo4jtest.Lock(t, fmt.Sprintf("bolt://127.0.0.1:%d", port))
+	in := neo4jtest.StartInstance(t, "fault", port)
+	s := openNeo4jStore(t, in.URI)
+	g, err := seed.LoadDir("../../seed/testdata/minimal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadNeo4j(t, s, g)
+	ts := apiServer(t, server.DefaultConfig(), s)
+	const query = `{ failureMode(id: "poisoning") { id name } }`
+
+	ready := func() int {
+		t.Helper()
+		resp, err := http.Get(ts.URL + server.PathReady)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := ready(); code != http.StatusOK {
+		t.Fatalf("/readyz with Neo4j up: %d", code)
+	}
+	if r := postQuery(t, ts, query); len(r.Errors) > 0 {
+		t.Fatalf("query with Neo4j up: %+v", r.Errors)
+	}
+
+	in.Stop(t)
+	start := time.Now()
+	if code := ready(); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Neo4j down: %d, want 503", code)
+	}
+	t.Logf("Neo4j down: /readyz answered in %v", time.Since(start).Round(time.Microsecond))
+	start = time.Now()
+	r := postQuery(t, ts, query)
+	took := time.Since(start)
+	t.Logf("Neo4j down: the query answered in %v: %+v", took.Round(time.Microsecond), r.Errors)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != kg.EUNAVAILABLE {
+		t.Errorf("query with Neo4j down: errors %+v, want one with extensions.code %s", r.Errors, kg.EUNAVAILABLE)
+	}
+	if took > 2*time.Second {
+		t.Errorf("query with Neo4j down took %v, want under 2s", took)
+	}
+
+	in.Start(t)
+	if code := ready(); code != http.StatusOK {
+		t.Errorf("/readyz with Neo4j back: %d, want 200", code)
+	}
+	if r := postQuery(t, ts, query); len(r.Errors) > 0 {
+		t.Errorf("query with Neo4j back: %+v", r.Errors)
+	}
+}
