@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -68,8 +69,8 @@ func (s *Store) Load(ctx context.Context, g *kg.Graph, opts LoadOptions) error {
 	if err != nil {
 		return s.classify(ctx, err)
 	}
-	return s.run(ctx, neo4j.AccessModeRead, cypherAwaitIndexes, map[string]any{"seconds": int64(AwaitIndexesSeconds)},
-		func([]*neo4j.Record) error { return nil })
+	return s.runFor(ctx, (AwaitIndexesSeconds+10)*time.Second, neo4j.AccessModeRead, cypherAwaitIndexes,
+		map[string]any{"seconds": int64(AwaitIndexesSeconds)}, func([]*neo4j.Record) error { return nil })
 }
 
 // write is the body of Load's transaction.

@@ -201,6 +201,11 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // found broken (a pooled one, after a server restart) is retried once at once; a server that
 // refuses connections is reported without delay. Errors come back as *kg.Error.
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
+	return s.runFor(ctx, s.cfg.QueryTimeout, mode, cypher, params, use)
+}
+
+// runFor is run with another server-side timeout.
+func (s *Store) runFor(ctx context.Context, timeout time.Duration, mode neo4j.AccessMode, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
 	if err := kg.CtxErr(ctx); err != nil {
 		return err
 	}
@@ -209,7 +214,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, cypher string, p
 		err  error
 	)
 	for attempt := 1; ; attempt++ {
-		recs, err = s.once(ctx, mode, cypher, params)
+		recs, err = s.once(ctx, timeout, mode, cypher, params)
 		if err == nil || attempt == 2 || ctx.Err() != nil || !brokenConnection(err) {
 			break
 		}
@@ -223,7 +228,7 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, cypher string, p
 	return nil
 }
 
-func (s *Store) once(ctx context.Context, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+func (s *Store) once(ctx context.Context, timeout time.Duration, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: mode})
 	// A cancelled context would drop the connection instead of returning it to the pool.
 	defer sess.Close(context.WithoutCancel(ctx))
@@ -235,11 +240,10 @@ func (s *Store) once(ctx context.Context, mode neo4j.AccessMode, cypher string, 
 		}
 		return res.Collect(ctx)
 	}
-	timeout := neo4j.WithTxTimeout(s.cfg.QueryTimeout)
 	if mode == neo4j.AccessModeWrite {
-		return neo4j.ExecuteWrite(ctx, sess, work, timeout)
+		return neo4j.ExecuteWrite(ctx, sess, work, neo4j.WithTxTimeout(timeout))
 	}
-	return neo4j.ExecuteRead(ctx, sess, work, timeout)
+	return neo4j.ExecuteRead(ctx, sess, work, neo4j.WithTxTimeout(timeout))
 }
 
 // classify maps an error to the kg codes: the cause stays in Err for logs, the message is generic.
