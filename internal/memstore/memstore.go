@@ -257,6 +257,9 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 // hundreds of nodes a request, so this is on the hot path. TestClonesShareNothing holds it to every
 // slice and pointer field of kg.Node, including any added later.
 func cloneNodes(ns []*kg.Node) []*kg.Node {
+	if ns == nil {
+		return nil // List's "nothing matched" stays nil, as before
+	}
 	var count, strs, props, knows, sevs, exts, bools int
 	for _, n := range ns {
 		if n == nil {
