@@ -28,7 +28,7 @@ func TestSameAnswersAsMemstore(t *testing.T) {
 		if kg.ErrorCode(wantErr) != kg.ErrorCode(gotErr) {
 			t.Fatalf("%s: memstore error %v, neo4jstore error %v", what, wantErr, gotErr)
 		}
-		if !reflect.DeepEqual(want, got) {
+		if !reflect.DeepEqual(want, got) && !bothEmpty(want, got) {
 			t.Errorf("%s:\nmemstore   %s\nneo4jstore %s", what, dump(want), dump(got))
 		}
 	}
@@ -160,6 +160,13 @@ func TestSameAnswersAsMemstore(t *testing.T) {
 		got, gerr := neo.Stats(ctx)
 		same(t, "Stats", want, got, werr, gerr)
 	})
+}
+
+// bothEmpty reports whether a and b are empty slices, nil or not: the contract does not say which
+// an empty answer is (inside nodes and edges, nil and empty must still match exactly).
+func bothEmpty(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Kind() == reflect.Slice && vb.Kind() == reflect.Slice && va.Len() == 0 && vb.Len() == 0
 }
 
 func ids2(ns []*kg.Node) []string {
