@@ -42,8 +42,9 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
-// Filter selects nodes for List and Count. Kind is required; the other fields narrow the result
-// where they apply and are ignored for kinds that lack the field.
+// Filter selects nodes for List and Count. Kind is required; every other non-zero field narrows the
+// result. A field that a kind does not have is zero on its nodes, so filtering on it (say, Intent on
+// capabilities) matches nothing: the API only offers each filter on the kinds that have the field.
 type Filter struct {
 	Kind         Kind
 	Intent       Intent           // FailureMode
