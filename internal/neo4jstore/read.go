@@ -33,7 +33,7 @@ func nodeList(recs []*neo4j.Record) ([]*kg.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.Node, 0, len(l)) // an empty list, not nil, as the embedded store gives
+	var out []*kg.Node // nil when empty, as the embedded store gives
 	for _, v := range l {
 		dn, ok := v.(neo4j.Node)
 		if !ok {
