@@ -53,7 +53,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, "\nSettings of serve:\n")
+		settingsTable(stdout)
 		return nil
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, args[1:], stdout, stderr)
 	case "stats":

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/internal/server"
+	"github.com/failgraph/failgraph/seed"
+)
+
+// setting is one configuration key of serve: a flag, the FAILGRAPH_* variable that sets the same
+// thing, and its default. A flag wins over the variable, the variable over the default.
+type setting struct {
+	flag, env, def, help string
+	boolean              bool // the flag may be given without a value, meaning true
+}
+
+// serveSettings is every setting of serve, in the order --help lists them. To add one: add it here,
+// read it in parseServeConfig, and pass it on.
+var serveSettings = []setting{
+	{flag: "addr", env: "FAILGRAPH_ADDR", def: "127.0.0.1:8080",
+		help: "address to listen on, host:port (port 0 picks a free port)"},
+	{flag: "store", env: "FAILGRAPH_STORE", def: "memory",
+		help: "where the graph lives: memory (the seed, in this process) or neo4j"},
+	{flag: "seed-dir", env: "FAILGRAPH_SEED_DIR", def: "",
+		help: "serve the seed files of this directory instead of the seed embedded in the binary"},
+	{flag: "cors-origins", env: "FAILGRAPH_CORS_ORIGINS", def: strings.Join(server.DefaultCORSOrigins, ","),
+		help: "browser origins allowed to call the API, comma-separated scheme://host[:port]; * allows any origin (never with credentials); an empty --cors-origins= allows none"},
+	{flag: "introspection", env: "FAILGRAPH_INTROSPECTION", def: "true", boolean: true,
+		help: "let clients read the schema (GraphiQL needs it): true or false"},
+	{flag: "max-body-bytes", env: "FAILGRAPH_MAX_BODY_BYTES", def: strconv.Itoa(server.DefaultMaxBodyBytes),
+		help: "largest request body accepted, in bytes; larger gets 413"},
+	{flag: "shutdown-timeout", env: "FAILGRAPH_SHUTDOWN_TIMEOUT", def: "10s",
+		help: "on SIGINT or SIGTERM, how long in-flight requests may take to finish"},
+	{flag: "log-format", env: "FAILGRAPH_LOG_FORMAT", def: "text",
+		help: "log format: text or json"},
+	{flag: "log-level", env: "FAILGRAPH_LOG_LEVEL", def: "info",
+		help: "least severe level logged: debug, info, warn or error"},
+}
+
+const serveUsageHead = `Usage: failgraph serve [flags]
+
+Serves the GraphQL API at /graphql, GraphiQL at /, liveness at /healthz and readiness at /readyz.
+Stops on SIGINT or SIGTERM, letting in-flight requests finish.
+
+Every flag can also be set with its environment variable; a flag wins over the variable.
+
+`
+
+// settingsTable lists the settings with their variables and defaults.
+func settingsTable(w io.Writer) {
+	for _, s := range serveSettings {
+		def := s.def
+		if def == "" {
+			def = "none"
+		}
+		fmt.Fprintf(w, "  --%s, %s (default %s)\n      %s\n", s.flag, s.env, def, s.help)
+	}
+}
+
+// serveConfig is serve's validated configuration.
+type serveConfig struct {
+	Addr            string
+	Store           string
+	SeedDir         string
+	ShutdownTimeout time.Duration
+	LogFormat       string
+	LogLevel        slog.Level
+	Server          server.Config
+}
+
+// flagValue records a flag's value and whether it was given.
+type flagValue struct {
+	v       string
+	set     bool
+	boolean bool
+}
+
+func (f *flagValue) String() string     { return f.v }
+func (f *flagValue) Set(v string) error { f.v, f.set = v, true; return nil }
+func (f *flagValue) IsBoolFlag() bool   { return f.boolean }
+
+// parseServeConfig reads flags, then the environment, then defaults, and validates every value.
+// Errors name the flag or variable the bad value came from.
+func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	values := map[string]*flagValue{}
+	for _, s := range serveSettings {
+		values[s.flag] = &flagValue{boolean: s.boolean}
+		fs.Var(values[s.flag], s.flag, s.help)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return serveConfig{}, err
+		}
+		fmt.Fprintf(stderr, "failgraph serve: %v\n\n%s", err, serveUsageHead)
+		settingsTable(stderr)
+		return serveConfig{}, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "failgraph serve: unexpected argument %q\n", fs.Arg(0))
+		return serveConfig{}, errUsage
+	}
+
+	// get returns a setting's value and the name of where it came from, for error messages.
+	get := func(name string) (string, string) {
+		for _, s := range serveSettings {
+			if s.flag != name {
+				continue
+			}
+			if v := values[name]; v.set {
+				return v.v, "--" + name
+			}
+			if v := getenv(s.env); v != "" {
+				return v, s.env
+			}
+			return s.def, "--" + name + " (default)"
+		}
+		panic("no setting " + name) // a typo in this file
+	}
+
+	var c serveConfig
+	var src string
+
+	c.Addr, src = get("addr")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("%s: %q is not host:port", src, c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return c, fmt.Errorf("%s: %q has no valid port (want 0 to 65535)", src, c.Addr)
+	}
+
+	c.Store, src = get("store")
+	if c.Store != storeMemory && c.Store != storeNeo4j {
+		return c, fmt.Errorf("%s: unknown store %q (want %s or %s)", src, c.Store, storeMemory, storeNeo4j)
+	}
+
+	c.SeedDir, _ = get("seed-dir")
+
+	c.Server = server.DefaultConfig()
+	origins, src := get("cors-origins")
+	c.Server.CORSOrigins = splitList(origins)
+	if err := server.CheckOrigins(c.Server.CORSOrigins); err != nil {
+		return c, fmt.Errorf("%s: %v", src, err)
+	}
+
+	v, src := get("introspection")
+	intro, err := strconv.ParseBool(v)
+	if err != nil {
+		return c, fmt.Errorf("%s: want true or false, got %q", src, v)
+	}
+	c.Server.Introspection = intro
+
+	v, src = get("max-body-bytes")
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return c, fmt.Errorf("%s: want a positive number of bytes, got %q", src, v)
+	}
+	c.Server.MaxBodyBytes = n
+
+	v, src = get("shutdown-timeout")
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return c, fmt.Errorf("%s: want a duration such as 10s, got %q", src, v)
+	}
+	c.ShutdownTimeout = d
+
+	c.LogFormat, src = get("log-format")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("%s: unknown log format %q (want text or json)", src, c.LogFormat)
+	}
+
+	v, src = get("log-level")
+	if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+		return c, fmt.Errorf("%s: unknown log level %q (want debug, info, warn or error)", src, v)
+	}
+	return c, nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func newLogger(c serveConfig, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadSeed loads the seed directory, or the embedded seed, printing every problem with its file and
+// line to stderr.
+func loadSeed(dir string, stderr io.Writer) (*kg.Graph, error) {
+	var (
+		g    *kg.Graph
+		err  error
+		from = "embedded seed"
+	)
+	if dir != "" {
+		from = dir
+		g, err = seed.LoadDir(dir)
+	} else {
+		g, err = seed.Load()
+	}
+	var se *seed.Error
+	if errors.As(err, &se) {
+		for _, p := range se.Problems {
+			if p.File != "" && dir != "" {
+				p.File = dir + "/" + p.File
+			}
+			fmt.Fprintln(stderr, p.String())
+		}
+		return nil, fmt.Errorf("%s: %d problem(s); not serving a broken seed", from, len(se.Problems))
+	}
+	return g, err
+}
+
+// runServe serves until ctx ends, then drains in-flight requests for up to the shutdown timeout.
+// It prints "listening on http://HOST:PORT" to stdout once the port is open.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parseServeConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, serveUsageHead)
+		settingsTable(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(c, stderr)
+
+	g, err := loadSeed(c.SeedDir, stderr)
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g}, log)
+	if err != nil {
+		return fmt.Errorf("opening the %s store: %w", c.Store, err)
+	}
+	defer closeStore()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(c.Server, store, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Hardening: ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes go here.
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+	log.Info("serving", "graphql", url+server.PathGraphQL, "graphiql", url+"/", "store", c.Store,
+		"introspection", c.Server.Introspection, "corsOrigins", strings.Join(c.Server.CORSOrigins, ","))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %w (in-flight requests were cut off)", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

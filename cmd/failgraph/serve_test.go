@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var minimalSeed = filepath.Join("..", "..", "seed", "testdata", "minimal")
+
+// serveEnv returns a getenv over a fixed environment.
+func serveEnv(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestServeRefusesBadSettingsNamingThem(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  []string
+		want string
+	}{
+		{"unknown store from the environment", nil, []string{"FAILGRAPH_STORE", "foo"},
+			`FAILGRAPH_STORE: unknown store "foo" (want memory or neo4j)`},
+		{"the flag wins over the environment", []string{"--store", "bar"}, []string{"FAILGRAPH_STORE", "memory"},
+			`--store: unknown store "bar" (want memory or neo4j)`},
+		{"address without a port", nil, []string{"FAILGRAPH_ADDR", "localhost"}, `FAILGRAPH_ADDR: "localhost" is not host:port`},
+		{"address with a bad port", []string{"--addr", "127.0.0.1:99999"}, nil, `--addr: "127.0.0.1:99999" has no valid port`},
+		{"an origin with a path", nil, []string{"FAILGRAPH_CORS_ORIGINS", "https://ok.example,https://bad.example/app"},
+			`FAILGRAPH_CORS_ORIGINS: "https://bad.example/app" is not an origin`},
+		{"* mixed with origins", []string{"--cors-origins", "*,http://localhost:3000"}, nil,
+			`--cors-origins: "*" allows every origin and cannot be combined with others`},
+		{"introspection not a boolean", nil, []string{"FAILGRAPH_INTROSPECTION", "maybe"},
+			`FAILGRAPH_INTROSPECTION: want true or false, got "maybe"`},
+		{"body limit not a number", []string{"--max-body-bytes", "1MB"}, nil,
+			`--max-body-bytes: want a positive number of bytes, got "1MB"`},
+		{"shutdown timeout not a duration", nil, []string{"FAILGRAPH_SHUTDOWN_TIMEOUT", "soon"},
+			`FAILGRAPH_SHUTDOWN_TIMEOUT: want a duration such as 10s, got "soon"`},
+		{"unknown log format", []string{"--log-format", "xml"}, nil, `--log-format: unknown log format "xml" (want text or json)`},
+		{"unknown log level", nil, []string{"FAILGRAPH_LOG_LEVEL", "loud"}, `FAILGRAPH_LOG_LEVEL: unknown log level "loud"`},
+		{"the neo4j store is not here yet", []string{"--store", "neo4j", "--seed-dir", minimalSeed}, nil,
+			"the neo4j store is not built into this binary yet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			// An ended context: should a case wrongly start serving, it stops at once and fails.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err := run(ctx, append([]string{"serve"}, tt.args...), serveEnv(tt.env...), &out, &errb)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(out.String(), "listening") {
+				t.Errorf("started listening despite the bad setting")
+			}
+		})
+	}
+}
+
+func TestServeRefusesABrokenSeedListingEveryProblem(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(minimalSeed, "graph.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	broken := strings.Replace(string(src), "intent: unintentional", "intent: accidental", 1)
+	broken = strings.Replace(broken, "    category: data\n", "    category: data\n    colour: red\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "graph.yaml"), []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	err = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, serveEnv("FAILGRAPH_SEED_DIR", dir), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "2 problem(s)") {
+		t.Fatalf("err = %v, want 2 problems", err)
+	}
+	for _, want := range []string{filepath.Join(dir, "graph.yaml") + ":", "intent must be", `unknown field "colour"`} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+}
+
+func TestHelpDocumentsEverySetting(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), args, serveEnv(), &out, &errb); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		for _, s := range serveSettings {
+			if !strings.Contains(out.String(), "--"+s.flag) || !strings.Contains(out.String(), s.env) {
+				t.Errorf("%v: help lacks --%s or %s", args, s.flag, s.env)
+			}
+		}
+	}
+}
+
+// lineWriter hands each line written to it to a channel, so a test can wait for one.
+type lineWriter struct {
+	w     *io.PipeWriter
+	lines chan string
+}
+
+func newLineWriter() *lineWriter {
+	r, w := io.Pipe()
+	lw := &lineWriter{w: w, lines: make(chan string, 16)}
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lw.lines <- sc.Text()
+		}
+		close(lw.lines)
+	}()
+	return lw
+}
+
+func (lw *lineWriter) Write(p []byte) (int, error) { return lw.w.Write(p) }
+
+func TestServeAnswersThenShutsDownOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := newLineWriter()
+	var stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"},
+			serveEnv("FAILGRAPH_SEED_DIR", minimalSeed, "FAILGRAPH_SHUTDOWN_TIMEOUT", "5s"), stdout, &stderr)
+	}()
+
+	var base string
+	select {
+	case line := <-stdout.lines:
+		base = strings.TrimPrefix(line, "listening on ")
+		if base == line {
+			t.Fatalf("first line %q", line)
+		}
+	case err := <-done:
+		t.Fatalf("serve returned before listening: %v\n%s", err, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+
+	resp, err := http.Post(base+"/graphql", "application/json",
+		strings.NewReader(`{"query": "{ failureMode(id: \"poisoning\") { name mitigations { id } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Data struct {
+			FailureMode struct {
+				Name        string
+				Mitigations []struct{ ID string }
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if body.Data.FailureMode.Name != "Poisoning attack" || len(body.Data.FailureMode.Mitigations) != 1 {
+		t.Errorf("answer %+v", body.Data)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("the server still answers after shutdown")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
+		t.Errorf("no json log of the stop:\n%s", stderr.String())
+	}
+}
