@@ -8,20 +8,24 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
 // The error presenter below is the only place that shapes the errors clients see (STYLE habit 4).
-// Every error carries extensions.code:
+// Every error carries extensions.code, one of Codes:
 //
 //   - errors of the domain (*kg.Error, context errors): kg.ErrorCode and kg.ErrorMessage, so
 //     BAD_USER_INPUT, NOT_FOUND, TIMEOUT, UNAVAILABLE or INTERNAL with a message safe to show;
 //   - gqlgen's own coded errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
-//     PERSISTED_QUERY_NOT_FOUND, COMPLEXITY_LIMIT_EXCEEDED, ...): unchanged;
+//     PERSISTED_QUERY_NOT_FOUND) and failgraph's limits (QUERY_TOO_COMPLEX, QUERY_TOO_DEEP):
+//     unchanged, except gqlgen's COMPLEXITY_LIMIT_EXCEEDED, which becomes QUERY_TOO_COMPLEX;
 //   - gqlgen's uncoded messages about the request itself: BAD_REQUEST;
 //   - anything else (a bug, a panic, a raw driver error, a non-null field that resolved to null):
 //     INTERNAL, with the message masked.
@@ -29,8 +33,57 @@ import (
 // INTERNAL, TIMEOUT and UNAVAILABLE errors are logged with the request id, which the client gets in
 // extensions.requestId so that a report can be matched to the log line.
 
-// CodeBadRequest is the code of errors about the HTTP request rather than the GraphQL operation.
-const CodeBadRequest = "BAD_REQUEST"
+// Codes a client can find in extensions.code, with the HTTP status of a response whose first error
+// has it. This is the one list: docs/OPERATIONS.md documents it, and tests hold every response to it.
+const (
+	// CodeBadUserInput: an argument is out of range or malformed (200, with data null where it
+	// applies). The message names the argument.
+	CodeBadUserInput = kg.EINVALID
+	// CodeNotFound: a node the question requires does not exist (200).
+	CodeNotFound = kg.ENOTFOUND
+	// CodeQueryTooComplex: the operation is too big: too costly by the complexity model, too many
+	// aliases, root fields, tokens or repetitions of one field (422).
+	CodeQueryTooComplex = "QUERY_TOO_COMPLEX"
+	// CodeQueryTooDeep: fields nest deeper than the depth limit (422).
+	CodeQueryTooDeep = "QUERY_TOO_DEEP"
+	// CodeTimeout: the request ran out of time; the store work was cancelled (200).
+	CodeTimeout = kg.ETIMEOUT
+	// CodeUnavailable: the store cannot be reached (200; /readyz answers 503 meanwhile).
+	CodeUnavailable = kg.EUNAVAILABLE
+	// CodeOverloaded: too many requests are in flight; retry after the Retry-After header (503).
+	CodeOverloaded = "OVERLOADED"
+	// CodeInternal: the server's fault; the message is masked and extensions.requestId names the
+	// log line (200, or 500 when nothing could be answered).
+	CodeInternal = kg.EINTERNAL
+	// CodeParseFailed: the query is not GraphQL (gqlgen's code; 422).
+	CodeParseFailed = errcode.ParseFailed
+	// CodeValidationFailed: the query does not fit the schema, the operation named does not exist
+	// or a variable has the wrong type (gqlgen's code; 422).
+	CodeValidationFailed = errcode.ValidationFailed
+	// CodePersistedQueryNotFound: an automatic persisted query's hash is not (or no longer) known;
+	// the client sends the query again with its hash (gqlgen's code; 200).
+	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+	// CodeBadRequest: the HTTP request is not a GraphQL request: a body that is not a JSON object,
+	// a content type or method the endpoint does not take, a bad persisted-query extension (400,
+	// 405 or 415).
+	CodeBadRequest = "BAD_REQUEST"
+	// CodePayloadTooLarge: the request body is larger than the body limit (413).
+	CodePayloadTooLarge = "PAYLOAD_TOO_LARGE"
+)
+
+// Codes is every code a client can see, in the order documented.
+var Codes = []string{
+	CodeBadUserInput, CodeNotFound, CodeQueryTooComplex, CodeQueryTooDeep, CodeTimeout,
+	CodeUnavailable, CodeOverloaded, CodeInternal, CodeParseFailed, CodeValidationFailed,
+	CodePersistedQueryNotFound, CodeBadRequest, CodePayloadTooLarge,
+}
+
+// KnownCode reports whether code is one of Codes.
+func KnownCode(code string) bool { return slices.Contains(Codes, code) }
+
+// codeComplexityLimitExceeded is the code of gqlgen's own complexity extension; the presenter turns
+// it into CodeQueryTooComplex, so that one limit has one code whichever extension enforced it.
+const codeComplexityLimitExceeded = "COMPLEXITY_LIMIT_EXCEEDED"
 
 type requestIDKey struct{}
 
@@ -73,10 +126,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case isDomainError(err):
 			code = kg.ErrorCode(err)
 			out.Message = kg.ErrorMessage(err)
+		case in.Extensions["code"] == codeComplexityLimitExceeded:
+			code = CodeQueryTooComplex
 		case in.Extensions["code"] != nil:
 			return out
 		case in.Err == nil:
 			code = CodeBadRequest
+			// gqlgen's transports quote the whole body after a decoding error: a client needs the
+			// reason, not a megabyte of its own request back.
+			if i := strings.Index(out.Message, " body:"); i >= 0 && strings.HasPrefix(out.Message, "json request body could not be decoded") {
+				out.Message = out.Message[:i]
+			}
 		default:
 			code = kg.EINTERNAL
 			out.Message = kg.ErrorMessage(kg.Wrap(kg.EINTERNAL, err, ""))
