@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/cors"
 
@@ -22,7 +25,7 @@ import (
 const HeaderRequestID = "X-Request-Id"
 
 // CodePayloadTooLarge is the code of the error answering a body over Config.MaxBodyBytes.
-const CodePayloadTooLarge = "PAYLOAD_TOO_LARGE"
+const CodePayloadTooLarge = graph.CodePayloadTooLarge
 
 var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
@@ -122,6 +125,7 @@ func isJSONObject(b []byte) bool {
 
 // writeError answers with one GraphQL-shaped error, for failures before GraphQL execution starts.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	noteCode(r.Context(), code)
 	ext := map[string]any{"code": code}
 	if id := graph.RequestID(r.Context()); id != "" {
 		ext["requestId"] = id
@@ -129,4 +133,97 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	writeJSON(w, status, map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": ext}},
 	})
+}
+
+// checkRequest refuses, with a GraphQL-shaped error, what gqlgen's transports would answer without
+// an error code: methods other than GET, POST and OPTIONS (405), POST bodies that are not JSON (415),
+// upgrade requests (400), and GET parameters that are not URL-encoded or whose variables or
+// extensions are not JSON objects (400).
+func checkRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodOptions:
+		case http.MethodGet, http.MethodPost:
+			if r.Header.Get("Upgrade") != "" {
+				writeError(w, r, http.StatusBadRequest, graph.CodeBadRequest, "upgrades (websockets) are not served; use GET or POST")
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeError(w, r, http.StatusMethodNotAllowed, graph.CodeBadRequest,
+				fmt.Sprintf("method %s is not allowed; use GET or POST", r.Method))
+			return
+		}
+		if r.Method == http.MethodPost && !isJSON(r) {
+			writeError(w, r, http.StatusUnsupportedMediaType, graph.CodeBadRequest,
+				"the request body must be application/json: {\"query\": ..., \"variables\": ...}")
+			return
+		}
+		if r.Method == http.MethodGet {
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				writeError(w, r, http.StatusBadRequest, graph.CodeBadRequest, "the URL's query string is not URL-encoded")
+				return
+			}
+			for _, p := range []string{"variables", "extensions"} {
+				if v := q.Get(p); v != "" && !isJSONObject([]byte(v)) {
+					writeError(w, r, http.StatusBadRequest, graph.CodeBadRequest,
+						fmt.Sprintf("the %s parameter is not a JSON object", p))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// RetryAfter is what an OVERLOADED answer asks a client to wait, in the Retry-After header.
+const RetryAfter = time.Second
+
+// admit lets at most max requests through at once. A request that finds every slot taken waits up
+// to wait for one, then is refused with 503, OVERLOADED and Retry-After, so that a burst costs the
+// server a bounded queue rather than unbounded memory and latency.
+func admit(max int, wait time.Duration, m *metrics) func(http.Handler) http.Handler {
+	slots := make(chan struct{}, max)
+	retry := strconv.Itoa(int(RetryAfter / time.Second))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case slots <- struct{}{}:
+			default:
+				t := time.NewTimer(wait)
+				select {
+				case slots <- struct{}{}:
+					t.Stop()
+				case <-t.C:
+					w.Header().Set("Retry-After", retry)
+					writeError(w, r, http.StatusServiceUnavailable, graph.CodeOverloaded,
+						"the server is busy: too many requests in flight; retry later")
+					return
+				case <-r.Context().Done():
+					t.Stop()
+					writeError(w, r, http.StatusServiceUnavailable, graph.CodeOverloaded, "the request ended while waiting for the server")
+					return
+				}
+			}
+			m.gqlAdmitted.Inc()
+			defer func() {
+				m.gqlAdmitted.Dec()
+				<-slots
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// timeout gives the rest of the request d: store calls and traversals end with TIMEOUT when the
+// context expires.
+func timeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
 }
