@@ -96,7 +96,45 @@ func (ts *testServer) post(tb testing.TB, query string, vars map[string]any) gql
 // postRaw sends body to /graphql as it is.
 func (ts *testServer) postRaw(tb testing.TB, contentType string, body []byte) gqlResponse {
 	tb.Helper()
-	resp, err := ts.Client().Post(ts.URL+server.PathGraphQL, contentType, bytes.NewReader(body))
+	return ts.do(tb, http.MethodPost, contentType, body)
+}
+
+// do sends body to /graphql with the method and content type ("-" for none).
+func (ts *testServer) do(tb testing.TB, method, contentType string, body []byte) gqlResponse {
+	tb.Helper()
+	req, err := http.NewRequest(method, ts.URL+server.PathGraphQL, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if contentType != "-" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return ts.send(tb, req)
+}
+
+// getGraphQL sends a GET to /graphql with the URL query suffix ("?query=..."); the suffix
+// "websocket" sends a websocket upgrade instead.
+func (ts *testServer) getGraphQL(tb testing.TB, suffix string) gqlResponse {
+	tb.Helper()
+	upgrade := suffix == "websocket"
+	if upgrade {
+		suffix = "?query=%7B%7D"
+	}
+	req, err := http.NewRequest(http.MethodGet, ts.URL+server.PathGraphQL+suffix, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if upgrade {
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "websocket")
+	}
+	return ts.send(tb, req)
+}
+
+// send sends req and decodes the GraphQL response.
+func (ts *testServer) send(tb testing.TB, req *http.Request) gqlResponse {
+	tb.Helper()
+	resp, err := ts.Client().Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+func TestBoundedCacheKeepsBothBounds(t *testing.T) {
+	ctx := context.Background()
+	weight := func(k, v string) int64 { return int64(len(k) + len(v)) }
+
+	byCount := newBoundedCache(3, 1<<20, weight)
+	for i := range 5 {
+		byCount.Add(ctx, fmt.Sprint("k", i), "v")
+	}
+	if n, _ := byCount.Len(); n != 3 {
+		t.Errorf("%d entries, want 3", n)
+	}
+	if _, ok := byCount.Get(ctx, "k0"); ok {
+		t.Errorf("the oldest entry survived")
+	}
+	byCount.Get(ctx, "k2") // now the most recent
+	byCount.Add(ctx, "k5", "v")
+	if _, ok := byCount.Get(ctx, "k2"); !ok {
+		t.Errorf("a recently used entry was evicted")
+	}
+
+	byBytes := newBoundedCache(100, 10, weight)
+	byBytes.Add(ctx, "a", "1234") // 5
+	byBytes.Add(ctx, "b", "1234") // 10
+	byBytes.Add(ctx, "c", "1234") // 15: evicts a
+	if n, w := byBytes.Len(); n != 2 || w != 10 {
+		t.Errorf("%d entries of %d bytes, want 2 of 10", n, w)
+	}
+	byBytes.Add(ctx, "huge", "12345678901") // heavier than the budget: not cached, nothing evicted
+	if _, ok := byBytes.Get(ctx, "huge"); ok {
+		t.Errorf("an entry heavier than the budget was cached")
+	}
+	if n, _ := byBytes.Len(); n != 2 {
+		t.Errorf("%d entries after an oversized add, want 2", n)
+	}
+	byBytes.Add(ctx, "b", "12") // replacing an entry updates the weight
+	if _, w := byBytes.Len(); w != 8 {
+		t.Errorf("weight %d after replacing, want 8", w)
+	}
+}
