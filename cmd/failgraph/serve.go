@@ -40,6 +40,34 @@ var serveSettings = []setting{
 		help: "let clients read the schema (GraphiQL needs it): true or false"},
 	{flag: "max-body-bytes", env: "FAILGRAPH_MAX_BODY_BYTES", def: strconv.Itoa(server.DefaultMaxBodyBytes),
 		help: "largest request body accepted, in bytes; larger gets 413"},
+	{flag: "max-tokens", env: "FAILGRAPH_MAX_TOKENS", def: strconv.Itoa(server.DefaultMaxTokens),
+		help: "most GraphQL tokens in a query; more gets QUERY_TOO_COMPLEX"},
+	{flag: "max-depth", env: "FAILGRAPH_MAX_DEPTH", def: strconv.Itoa(server.DefaultMaxDepth),
+		help: "deepest nesting of fields, fragments expanded; deeper gets QUERY_TOO_DEEP"},
+	{flag: "max-complexity", env: "FAILGRAPH_MAX_COMPLEXITY", def: strconv.Itoa(server.DefaultMaxComplexity),
+		help: "highest cost of an operation, lists counted by first/limit/depth/maxLength (docs/OPERATIONS.md); more gets QUERY_TOO_COMPLEX"},
+	{flag: "max-aliases", env: "FAILGRAPH_MAX_ALIASES", def: strconv.Itoa(server.DefaultMaxAliases),
+		help: "most aliases in an operation, fragments expanded; more gets QUERY_TOO_COMPLEX"},
+	{flag: "max-root-fields", env: "FAILGRAPH_MAX_ROOT_FIELDS", def: strconv.Itoa(server.DefaultMaxRootFields),
+		help: "most fields at the top of an operation, fragments expanded; more gets QUERY_TOO_COMPLEX"},
+	{flag: "request-timeout", env: "FAILGRAPH_REQUEST_TIMEOUT", def: server.DefaultTimeout.String(),
+		help: "how long one GraphQL request may work once admitted; store work is cancelled and the answer is TIMEOUT"},
+	{flag: "max-in-flight", env: "FAILGRAPH_MAX_IN_FLIGHT", def: strconv.Itoa(server.DefaultMaxInFlight),
+		help: "most GraphQL requests served at once; others wait up to --queue-wait, then get 503 OVERLOADED"},
+	{flag: "queue-wait", env: "FAILGRAPH_QUEUE_WAIT", def: server.DefaultQueueWait.String(),
+		help: "how long a request may wait for one of the --max-in-flight slots"},
+	{flag: "query-cache-size", env: "FAILGRAPH_QUERY_CACHE_SIZE", def: strconv.Itoa(server.DefaultQueryCacheSize),
+		help: "parsed queries kept (LRU)"},
+	{flag: "query-cache-bytes", env: "FAILGRAPH_QUERY_CACHE_BYTES", def: strconv.Itoa(server.DefaultQueryCacheBytes),
+		help: "memory the parsed queries may take, estimated at 32 bytes a byte of query"},
+	{flag: "apq-cache-size", env: "FAILGRAPH_APQ_CACHE_SIZE", def: strconv.Itoa(server.DefaultAPQCacheSize),
+		help: "automatic persisted queries kept (LRU)"},
+	{flag: "apq-cache-bytes", env: "FAILGRAPH_APQ_CACHE_BYTES", def: strconv.Itoa(server.DefaultAPQCacheBytes),
+		help: "query text the automatic persisted queries may take, in bytes"},
+	{flag: "metrics", env: "FAILGRAPH_METRICS", def: "true", boolean: true,
+		help: "serve Prometheus metrics at /metrics: true or false"},
+	{flag: "pprof", env: "FAILGRAPH_PPROF", def: "false", boolean: true,
+		help: "serve net/http/pprof at /debug/pprof/ (never on a public address): true or false"},
 	{flag: "shutdown-timeout", env: "FAILGRAPH_SHUTDOWN_TIMEOUT", def: "10s",
 		help: "on SIGINT or SIGTERM, how long in-flight requests may take to finish"},
 	{flag: "log-format", env: "FAILGRAPH_LOG_FORMAT", def: "text",
@@ -50,7 +78,8 @@ var serveSettings = []setting{
 
 const serveUsageHead = `Usage: failgraph serve [flags]
 
-Serves the GraphQL API at /graphql, GraphiQL at /, liveness at /healthz and readiness at /readyz.
+Serves the GraphQL API at /graphql, GraphiQL at /, liveness at /healthz, readiness at /readyz and
+Prometheus metrics at /metrics. docs/OPERATIONS.md explains every limit, error code and metric.
 Stops on SIGINT or SIGTERM, letting in-flight requests finish.
 
 Every flag can also be set with its environment variable; a flag wins over the variable.
@@ -168,6 +197,56 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	c.Server.MaxBodyBytes = n
 
+	for _, l := range []struct {
+		name string
+		dst  *int
+	}{
+		{"max-tokens", &c.Server.MaxTokens}, {"max-depth", &c.Server.MaxDepth},
+		{"max-complexity", &c.Server.MaxComplexity}, {"max-aliases", &c.Server.MaxAliases},
+		{"max-root-fields", &c.Server.MaxRootFields}, {"max-in-flight", &c.Server.MaxInFlight},
+		{"query-cache-size", &c.Server.QueryCacheSize}, {"apq-cache-size", &c.Server.APQCacheSize},
+	} {
+		v, src := get(l.name)
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s: want a positive whole number, got %q", src, v)
+		}
+		*l.dst = n
+	}
+	for _, l := range []struct {
+		name string
+		dst  *int64
+	}{{"query-cache-bytes", &c.Server.QueryCacheBytes}, {"apq-cache-bytes", &c.Server.APQCacheBytes}} {
+		v, src := get(l.name)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s: want a positive number of bytes, got %q", src, v)
+		}
+		*l.dst = n
+	}
+	for _, l := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"request-timeout", &c.Server.Timeout}, {"queue-wait", &c.Server.QueueWait}} {
+		v, src := get(l.name)
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("%s: want a positive duration such as 10s, got %q", src, v)
+		}
+		*l.dst = d
+	}
+	for _, l := range []struct {
+		name string
+		dst  *bool
+	}{{"metrics", &c.Server.Metrics}, {"pprof", &c.Server.Pprof}} {
+		v, src := get(l.name)
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("%s: want true or false, got %q", src, v)
+		}
+		*l.dst = b
+	}
+
 	v, src = get("shutdown-timeout")
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
@@ -185,6 +264,16 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return c, fmt.Errorf("%s: unknown log level %q (want debug, info, warn or error)", src, v)
 	}
 	return c, nil
+}
+
+// writeTimeout is how long a connection may take to answer: a request's queue wait and work plus a
+// margin, and a minute when pprof may record a 30-second profile.
+func writeTimeout(c server.Config) time.Duration {
+	d := c.QueueWait + c.Timeout + 10*time.Second
+	if c.Pprof {
+		d = max(d, time.Minute)
+	}
+	return d
 }
 
 // splitList splits a comma-separated list, dropping blanks.
@@ -265,7 +354,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Handler:           server.New(c.Server, store, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		// Hardening: ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes go here.
+		// A client has 30 s to send its body and the answer as long as a request may wait and
+		// work, plus a margin; a GET's query string is bounded like a POST's body.
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   writeTimeout(c.Server),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: int(min(c.Server.MaxBodyBytes, 1<<20)) + 8<<10,
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "listening on %s\n", url)
