@@ -71,6 +71,15 @@ func (c *boundedCache[T]) Add(_ context.Context, key string, value T) {
 	}
 }
 
+// Remove forgets key.
+func (c *boundedCache[T]) Remove(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.remove(e)
+	}
+}
+
 func (c *boundedCache[T]) remove(e *list.Element) {
 	ent := c.ll.Remove(e).(*cacheEntry[T])
 	delete(c.items, ent.key)

@@ -4,6 +4,12 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/failgraph/failgraph/graph"
 )
 
 func TestBoundedCacheKeepsBothBounds(t *testing.T) {
@@ -43,5 +49,32 @@ func TestBoundedCacheKeepsBothBounds(t *testing.T) {
 	byBytes.Add(ctx, "b", "12") // replacing an entry updates the weight
 	if _, w := byBytes.Len(); w != 8 {
 		t.Errorf("weight %d after replacing, want 8", w)
+	}
+}
+
+func TestDocumentsRefusedForTheirCostLeaveTheCache(t *testing.T) {
+	ctx := context.Background()
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	docs := newBoundedCache(10, 1<<20, func(q string, _ *ast.QueryDocument) int64 { return int64(len(q)) })
+	l := &limits{maxComplexity: 100, docs: docs, schema: schema}
+	for _, tt := range []struct {
+		query string
+		kept  bool
+	}{
+		{`{ failureModes { id } }`, true},                          // 30 × 2
+		{`{ failureModes { id mitigations { id name } } }`, false}, // 30 × (2 + 5 × 3)
+	} {
+		doc, errs := gqlparser.LoadQuery(schema, tt.query)
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		docs.Add(ctx, tt.query, doc)
+		err := l.MutateOperationContext(ctx, &graphql.OperationContext{RawQuery: tt.query, Doc: doc, Operation: doc.Operations[0]})
+		if (err == nil) != tt.kept {
+			t.Errorf("%s: err %v", tt.query, err)
+		}
+		if _, ok := docs.Get(ctx, tt.query); ok != tt.kept {
+			t.Errorf("%s: cached %v, want %v", tt.query, ok, tt.kept)
+		}
 	}
 }

@@ -127,8 +127,8 @@ func hostileRequests() []hostile {
 				fragment B on FailureMode { parent { ...C } }
 				fragment C on FailureMode { parent { parent { parent { parent { parent { parent { id } } } } } } }`,
 			status: unprocessable, code: tooDeep},
-		{name: "two thousand nested braces", query: "{" + strings.Repeat(" a {", 2000) + strings.Repeat("}", 2001),
-			status: unprocessable, code: tooDeep},
+		{name: "two thousand nested fields (past the token limit)", query: "{" + strings.Repeat(" a {", 2000) + strings.Repeat("}", 2001),
+			status: unprocessable, code: tooComplex},
 
 		// Width: aliases, root fields, repeats, tokens.
 		{name: "a hundred aliases", query: aliases(100), status: unprocessable, code: tooComplex},
@@ -363,6 +363,16 @@ func TestLimitsAreConfigurable(t *testing.T) {
 		if got != tt.code {
 			t.Errorf("%s: code %q, want %q (%+v)", tt.query, got, tt.code, r.Errors)
 		}
+	}
+}
+
+func TestNestingPastTheParsersLimitIsTooDeep(t *testing.T) {
+	cfg := server.DefaultConfig()
+	cfg.MaxTokens = 10000
+	ts := newTestServer(t, cfg, shippedStore(t))
+	r := ts.post(t, "{"+strings.Repeat(" a {", 2000)+strings.Repeat("}", 2001), nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeQueryTooDeep {
+		t.Errorf("status %d errors %+v", r.Status, r.Errors)
 	}
 }
 

@@ -45,7 +45,7 @@ const (
 	DefaultQueryCacheBytes = 64 << 20 // parsed documents, estimated at docWeight bytes a byte of query
 	DefaultAPQCacheSize    = 1000
 	DefaultAPQCacheBytes   = 16 << 20 // query text
-	DefaultMaxTokens       = 5000
+	DefaultMaxTokens       = 2000     // GraphiQL's introspection query has 172, its examples 55 to 118
 	DefaultMaxDepth        = 8
 	DefaultMaxComplexity   = 20000
 	DefaultMaxAliases      = 30
