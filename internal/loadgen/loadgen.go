@@ -64,13 +64,13 @@ type Options struct {
 	Progress io.Writer
 }
 
-// DefaultOptions are the options of the recorded run: 30 s phases, 8 clients, 4 abusers.
+// DefaultOptions are the options of the recorded run: 30 s phases, 8 clients and as many abusers.
 func DefaultOptions() Options {
 	return Options{
 		Duration:    30 * time.Second,
 		Warmup:      3 * time.Second,
 		Clients:     8,
-		Abusers:     4,
+		Abusers:     8,
 		MaxRequests: 5_000_000,
 		Server:      server.DefaultConfig(),
 	}
