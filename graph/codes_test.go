@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -46,6 +47,12 @@ func TestPresenterMapsForeignCodesAndTrimsEchoes(t *testing.T) {
 	got := present(ctx, echo)
 	if got.Extensions["code"] != graph.CodeBadRequest || strings.Contains(got.Message, "secret") || !strings.Contains(got.Message, "cannot unmarshal") {
 		t.Errorf("decoding error: %v %q", got.Extensions["code"], got.Message)
+	}
+
+	long := gqlerror.Errorf("operation %s not found", strings.Repeat("é", 100_000))
+	errcode.Set(long, graph.CodeValidationFailed)
+	if got := present(ctx, long); len(got.Message) > 600 || !utf8.ValidString(got.Message) || !strings.HasSuffix(got.Message, "(cut)") {
+		t.Errorf("a long message: %d bytes, valid UTF-8 %v", len(got.Message), utf8.ValidString(got.Message))
 	}
 
 	ours := gqlerror.Errorf("too deep")

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -111,7 +112,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		in := graphql.DefaultErrorPresenter(ctx, err)
 		out := &gqlerror.Error{
-			Message:    in.Message,
+			Message:    truncate(in.Message),
 			Path:       in.Path,
 			Locations:  in.Locations,
 			Rule:       in.Rule,
@@ -162,6 +163,22 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// maxMessageLen bounds the bytes of a message: gqlgen and gqlparser quote parts of the request in
+// theirs (an unknown operationName, a value of the wrong type), and a request is up to a megabyte.
+const maxMessageLen = 500
+
+// truncate cuts msg to maxMessageLen bytes, on a rune boundary, marking the cut.
+func truncate(msg string) string {
+	if len(msg) <= maxMessageLen {
+		return msg
+	}
+	cut := maxMessageLen
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "… (cut)"
 }
 
 // isDomainError reports whether err carries a code of the domain: a *kg.Error, or a context error

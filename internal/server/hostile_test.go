@@ -211,6 +211,8 @@ func hostileRequests() []hostile {
 		{name: "no query at all", body: `{"variables": {}}`, status: unprocessable, code: graph.CodeValidationFailed},
 		{name: "an unknown operation name", query: `query A { stats { nodes } } query B { stats { edges } }`, opName: "C",
 			status: unprocessable, code: graph.CodeValidationFailed},
+		{name: "a megabyte operation name", query: `query A { stats { nodes } }`, opName: strings.Repeat("B", 1_000_000),
+			status: unprocessable, code: graph.CodeValidationFailed},
 		{name: "two operations and no name", query: `query A { stats { nodes } } query B { stats { edges } }`,
 			status: unprocessable, code: graph.CodeValidationFailed},
 		{name: "a variable of the wrong type", query: `query($n: Int) { references(first: $n) { totalCount } }`,
