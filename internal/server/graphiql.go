@@ -1,14 +1,27 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
+	"embed"
 	"html/template"
 	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 )
 
 // The GraphiQL page. gqlgen's playground.Handler renders GraphiQL too, but offers no way to open
-// with example tabs, so this is the same page (same pinned GraphiQL and React builds from jsDelivr,
-// with subresource integrity) plus failgraph's examples, one tab per audience. GraphiQL keeps a
-// user's own tabs in local storage; the examples appear on a first visit.
+// with example tabs, so this is the same page (same pinned GraphiQL and React builds, with
+// subresource integrity) plus failgraph's examples, one tab per audience. GraphiQL keeps a user's
+// own tabs in local storage; the examples appear on a first visit.
+//
+// The page loads nothing from another host: the React and GraphiQL builds are vendored in assets/
+// (see assets/README.md), embedded in the binary and served by the same handler, so GraphiQL works
+// on a machine without internet. The server routes only "/" to this handler, so an asset is asked
+// for as /?asset=NAME, NAME being its path under assets/ (package-version/file).
 
 // Example is one tab of the GraphiQL page.
 type Example struct {
@@ -113,13 +126,13 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 <meta charset="utf-8">
 <title>failgraph · GraphiQL</title>
 <style>body{margin:0}#graphiql{height:100vh}.loading{height:100%;display:flex;align-items:center;justify-content:center;font:2rem sans-serif}</style>
-<script src="https://cdn.jsdelivr.net/npm/react@18.2.0/umd/react.production.min.js" integrity="sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=" crossorigin="anonymous"></script>
-<script src="https://cdn.jsdelivr.net/npm/react-dom@18.2.0/umd/react-dom.production.min.js" integrity="sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=" crossorigin="anonymous"></script>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.css" integrity="sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=" crossorigin="anonymous">
+<script src="{{.React.URL}}" integrity="{{.React.Integrity}}"></script>
+<script src="{{.ReactDOM.URL}}" integrity="{{.ReactDOM.Integrity}}"></script>
+<link rel="stylesheet" href="{{.GraphiQLCSS.URL}}" integrity="{{.GraphiQLCSS.Integrity}}">
 </head>
 <body>
 <div id="graphiql"><div class="loading">Loading GraphiQL…</div></div>
-<script src="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.js" integrity="sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=" crossorigin="anonymous"></script>
+<script src="{{.GraphiQLJS.URL}}" integrity="{{.GraphiQLJS.Integrity}}"></script>
 <script>
   const url = location.protocol + '//' + location.host + {{.Endpoint}};
   const tabs = {{.Tabs}};
@@ -138,13 +151,128 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// graphiql serves the GraphiQL page for the endpoint at path.
-func graphiql(path string) http.Handler {
+// assetParam is the query parameter that names an asset on the GraphiQL route.
+const assetParam = "asset"
+
+// assetsFS holds the vendored builds. Their names carry the package versions, so a name always
+// means the same bytes.
+//
+//go:embed assets/react-18.2.0/react.production.min.js
+//go:embed assets/react-dom-18.2.0/react-dom.production.min.js
+//go:embed assets/graphiql-4.1.2/graphiql.min.js
+//go:embed assets/graphiql-4.1.2/graphiql.min.css
+var assetsFS embed.FS
+
+// asset is one vendored file.
+type asset struct {
+	Name      string // path under assets/
+	Integrity string // its SHA-256 as a subresource-integrity value: the one the CDN's copy had
+	body      []byte
+	gzOnce    sync.Once
+	gz        []byte // body gzipped, made on first demand
+}
+
+// The files the page loads. The integrity values are the ones the page had when it loaded these
+// same files from jsDelivr; a test checks each embedded file against its value, and a browser
+// would refuse a file that does not match.
+var (
+	reactJS      = newAsset("react-18.2.0/react.production.min.js", "sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=")
+	reactDOMJS   = newAsset("react-dom-18.2.0/react-dom.production.min.js", "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=")
+	graphiqlCSS  = newAsset("graphiql-4.1.2/graphiql.min.css", "sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=")
+	graphiqlJS   = newAsset("graphiql-4.1.2/graphiql.min.js", "sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=")
+	assetsByName = map[string]*asset{}
+)
+
+// newAsset reads a vendored file and indexes it; a missing file is a build error, so it panics.
+func newAsset(name, integrity string) *asset {
+	b, err := assetsFS.ReadFile("assets/" + name)
+	if err != nil {
+		panic("graphiql: " + err.Error())
+	}
+	a := &asset{Name: name, Integrity: integrity, body: b}
+	assetsByName[name] = a
+	return a
+}
+
+// URL is where the page asks for the asset.
+func (a *asset) URL() string { return "/?" + assetParam + "=" + a.Name }
+
+// contentType is the asset's media type, from its extension.
+func (a *asset) contentType() string {
+	switch path.Ext(a.Name) {
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
+
+// gzipped is the asset gzipped, compressed once on first demand (GraphiQL's 1 MB script becomes
+// about a quarter of that).
+func (a *asset) gzipped() []byte {
+	a.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = zw.Write(a.body)
+		_ = zw.Close()
+		a.gz = buf.Bytes()
+	})
+	return a.gz
+}
+
+// serve answers with the asset: its own media type, cached for a year as immutable (its name
+// carries its version), gzipped when the client accepts it. http.ServeContent handles HEAD, ranges
+// and If-None-Match against the ETag, the file's hash.
+func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", a.contentType())
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept-Encoding")
+	body, etag := a.body, strings.TrimPrefix(a.Integrity, "sha256-")
+	if acceptsGzip(r) {
+		body, etag = a.gzipped(), etag+"-gzip"
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", `"`+etag+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// acceptsGzip tells whether the request's Accept-Encoding names gzip with a weight above zero.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(strings.Join(r.Header.Values("Accept-Encoding"), ","), ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			w, err := strconv.ParseFloat(q, 64)
+			return err == nil && w > 0
+		}
+		return true
+	}
+	return false
+}
+
+// graphiql serves the GraphiQL page for the GraphQL endpoint at endpoint, and the page's assets as
+// /?asset=NAME.
+func graphiql(endpoint string) http.Handler {
 	data := struct {
-		Endpoint string
-		Tabs     []Example
-	}{path, Examples}
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		Endpoint                                 string
+		Tabs                                     []Example
+		React, ReactDOM, GraphiQLCSS, GraphiQLJS *asset
+	}{endpoint, Examples, reactJS, reactDOMJS, graphiqlCSS, graphiqlJS}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if q := r.URL.Query(); q.Has(assetParam) {
+			a := assetsByName[q.Get(assetParam)]
+			if a == nil {
+				http.NotFound(w, r)
+				return
+			}
+			a.serve(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = graphiqlPage.Execute(w, data)
 	})

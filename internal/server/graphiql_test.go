@@ -1,0 +1,148 @@
+package server_test
+
+import (
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/failgraph/failgraph/internal/server"
+)
+
+var (
+	tagRE  = regexp.MustCompile(`<(script|link)\b[^>]*>`)
+	attrRE = regexp.MustCompile(`\b(src|href|integrity|rel)="([^"]*)"`)
+)
+
+// pageAsset is a script or stylesheet the GraphiQL page loads.
+type pageAsset struct {
+	tag, url, integrity string
+}
+
+// graphiqlPageAssets reads the scripts and stylesheets off the GraphiQL page, failing on any that
+// would be fetched from another host.
+func graphiqlPageAssets(t *testing.T, ts *testServer) []pageAsset {
+	t.Helper()
+	resp, page := ts.get(t, "/")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /: %d", resp.StatusCode)
+	}
+	var assets []pageAsset
+	for _, m := range tagRE.FindAllStringSubmatch(page, -1) {
+		attrs := map[string]string{}
+		for _, a := range attrRE.FindAllStringSubmatch(m[0], -1) {
+			attrs[a[1]] = html.UnescapeString(a[2]) // as a browser reads it
+		}
+		ref := attrs["src"]
+		if m[1] == "link" {
+			ref = attrs["href"]
+		}
+		if ref == "" {
+			continue // the inline script
+		}
+		if strings.Contains(ref, "http://") || strings.Contains(ref, "https://") || strings.HasPrefix(ref, "//") {
+			t.Errorf("the page loads %s from another host: %s", m[1], m[0])
+			continue
+		}
+		if u, err := url.Parse(ref); err != nil || u.Scheme != "" || u.Host != "" {
+			t.Errorf("the page loads %q, not a local URL", ref)
+			continue
+		}
+		if attrs["integrity"] == "" {
+			t.Errorf("%s has no integrity attribute", m[0])
+		}
+		assets = append(assets, pageAsset{m[1], ref, attrs["integrity"]})
+	}
+	if strings.Contains(page, "cdn.jsdelivr.net") {
+		t.Error("the page still names the CDN")
+	}
+	// React, ReactDOM, GraphiQL's script and its stylesheet.
+	if len(assets) != 4 {
+		t.Fatalf("the page loads %d scripts and stylesheets, want 4: %+v", len(assets), assets)
+	}
+	return assets
+}
+
+func sri(b []byte) string {
+	sum := sha256.Sum256(b)
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func TestGraphiQLAssets(t *testing.T) {
+	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
+	for _, a := range graphiqlPageAssets(t, ts) {
+		wantType := "text/javascript"
+		if a.tag == "link" {
+			wantType = "text/css"
+		}
+		for _, enc := range []string{"identity", "gzip"} {
+			req, err := http.NewRequest(http.MethodGet, ts.URL+a.url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Accept-Encoding", enc) // set by hand, so the client leaves the body as sent
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body io.Reader = resp.Body
+			if enc == "gzip" {
+				if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+					t.Errorf("%s with gzip: Content-Encoding %q", a.url, got)
+				} else if body, err = gzip.NewReader(resp.Body); err != nil {
+					t.Fatalf("%s: %v", a.url, err)
+				}
+			} else if got := resp.Header.Get("Content-Encoding"); got != "" {
+				t.Errorf("%s without gzip: Content-Encoding %q", a.url, got)
+			}
+			b, err := io.ReadAll(body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", a.url, err)
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s (%s): %d", a.url, enc, resp.StatusCode)
+				continue
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, wantType) {
+				t.Errorf("%s: Content-Type %q, want %s", a.url, ct, wantType)
+			}
+			if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+				t.Errorf("%s: Cache-Control %q", a.url, cc)
+			}
+			if got := sri(b); got != a.integrity {
+				t.Errorf("%s (%s): %d bytes hash to %s, the page says %s", a.url, enc, len(b), got, a.integrity)
+			}
+
+			// Revalidation by ETag.
+			req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+			resp, err = ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotModified {
+				t.Errorf("%s (%s) with its ETag: %d, want 304", a.url, enc, resp.StatusCode)
+			}
+		}
+	}
+}
+
+func TestGraphiQLUnknownAsset(t *testing.T) {
+	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
+	for _, name := range []string{"", "nope.js", "../graphiql.go", "graphiql-4.1.2/LICENSE", "README.md"} {
+		if resp, _ := ts.get(t, "/?asset="+url.QueryEscape(name)); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("asset %q: %d, want 404", name, resp.StatusCode)
+		}
+	}
+	// Any other query still gets the page.
+	if resp, body := ts.get(t, "/?foo=bar"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "defaultTabs") {
+		t.Errorf("GET /?foo=bar: %d", resp.StatusCode)
+	}
+}
