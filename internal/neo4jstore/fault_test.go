@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,6 +50,20 @@ func TestServerDownAndBack(t *testing.T) {
 		}
 	}
 
+	// Leave several idle connections in the pool: after the restart they are all dead, and the
+	// store must get past them by itself.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Adjacent(ctx, []string{"poisoning"}, kg.Both, nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+
 	in.Stop(t)
 	for _, c := range calls {
 		start := time.Now()
@@ -66,6 +81,22 @@ func TestServerDownAndBack(t *testing.T) {
 		}
 	}
 
+	in.Start(t)
+	// Dead connections again, this time for the first calls after the restart.
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = s.Ping(ctx)
+		}()
+	}
+	wg.Wait()
+	in.Stop(t)
+	for range 8 {
+		if err := s.Ping(ctx); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+			t.Fatalf("Ping with the server stopped again: %v", err)
+		}
+	}
 	in.Start(t)
 	for _, c := range calls {
 		start := time.Now()

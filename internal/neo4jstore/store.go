@@ -197,9 +197,13 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // that a traversal costs a number of statements bound by its depth; servers may export it.
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
-// run sends one statement in its own transaction and hands its records to use. A connection
-// found broken (a pooled one, after a server restart) is retried once at once; a server that
-// refuses connections is reported without delay. Errors come back as *kg.Error.
+// maxAttempts bounds the attempts of one statement whose connection turns out to be broken.
+const maxAttempts = 3
+
+// run sends one statement in its own transaction and hands its records to use. A pooled connection
+// found broken (after a server restart) is dropped and the statement retried at once, a few times
+// at most (the pool then drops every older idle connection too); a server that refuses
+// connections is reported without delay. Errors come back as *kg.Error.
 func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
 	return s.runFor(ctx, s.cfg.QueryTimeout, mode, cypher, params, use)
 }
@@ -215,7 +219,7 @@ func (s *Store) runFor(ctx context.Context, timeout time.Duration, mode neo4j.Ac
 	)
 	for attempt := 1; ; attempt++ {
 		recs, err = s.once(ctx, timeout, mode, cypher, params)
-		if err == nil || attempt == 2 || ctx.Err() != nil || !brokenConnection(err) {
+		if err == nil || attempt == maxAttempts || ctx.Err() != nil || !brokenConnection(err) {
 			break
 		}
 	}
@@ -334,7 +338,8 @@ func brokenConnection(err error) bool {
 		if errors.As(e, &op) && op.Op == "dial" {
 			return false
 		}
-		if errors.Is(e, context.DeadlineExceeded) {
+		var ne net.Error
+		if errors.Is(e, context.DeadlineExceeded) || (errors.As(e, &ne) && ne.Timeout()) {
 			return false
 		}
 	}
