@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/failgraph/failgraph/internal/neo4jstore"
+)
+
+// neo4jSettings are the Neo4j connection settings, shared by serve and seed. The password has no
+// flag, so that it never shows in a process list: set FAILGRAPH_NEO4J_PASSWORD.
+var neo4jSettings = []setting{
+	{flag: "neo4j-uri", env: "FAILGRAPH_NEO4J_URI", def: "bolt://127.0.0.1:7687",
+		help: "Neo4j Bolt URI: bolt://host:port or neo4j://host:port (+s or +ssc for TLS)"},
+	{flag: "neo4j-user", env: "FAILGRAPH_NEO4J_USER", def: "",
+		help: "Neo4j user; none for a server without authentication (the password comes from FAILGRAPH_NEO4J_PASSWORD)"},
+	{flag: "neo4j-database", env: "FAILGRAPH_NEO4J_DATABASE", def: neo4jstore.DefaultDatabase,
+		help: "Neo4j database to use"},
+}
+
+// envNeo4jPassword is read from the environment only.
+const envNeo4jPassword = "FAILGRAPH_NEO4J_PASSWORD"
+
+// neo4jConfig reads and checks the Neo4j settings; get returns a setting's value and where it came
+// from, as parseServeConfig does.
+func neo4jConfig(get func(name string) (string, string), getenv func(string) string) (neo4jstore.Config, error) {
+	var c neo4jstore.Config
+	var src string
+	c.URI, src = get("neo4j-uri")
+	u, err := url.Parse(c.URI)
+	if err != nil || u.Host == "" {
+		return c, fmt.Errorf("%s: %q is not a Neo4j URI such as bolt://127.0.0.1:7687", src, c.URI)
+	}
+	switch u.Scheme {
+	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
+	default:
+		return c, fmt.Errorf("%s: %q has scheme %q (want bolt, bolt+s, bolt+ssc, neo4j, neo4j+s or neo4j+ssc)", src, c.URI, u.Scheme)
+	}
+	if u.User != nil {
+		return c, fmt.Errorf("%s: put no credentials in the URI; use --neo4j-user and %s", src, envNeo4jPassword)
+	}
+	c.User, _ = get("neo4j-user")
+	c.Password = getenv(envNeo4jPassword)
+	if c.Password != "" && c.User == "" {
+		return c, fmt.Errorf("%s is set but --neo4j-user (FAILGRAPH_NEO4J_USER) is not", envNeo4jPassword)
+	}
+	c.Database, src = get("neo4j-database")
+	if c.Database == "" {
+		return c, fmt.Errorf("%s: must not be empty", src)
+	}
+	return c, nil
+}
