@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,11 +162,16 @@ func TestServeOnNeo4jFaults(t *testing.T) {
 
 	ready := func() int {
 		t.Helper()
+		start := time.Now()
 		resp, err := http.Get(ts.URL + server.PathReady)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(resp.Body)
+			t.Logf("/readyz: %d in %v: %s", resp.StatusCode, time.Since(start).Round(time.Millisecond), b)
+		}
 		return resp.StatusCode
 	}
 	if code := ready(); code != http.StatusOK {
@@ -193,10 +199,73 @@ func TestServeOnNeo4jFaults(t *testing.T) {
 	}
 
 	in.Start(t)
+	// The first statement after a start is planned and compiled cold, which can outlast /readyz's
+	// 2s budget on a busy machine: recover through the store first, then ask the API.
+	start = time.Now()
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping with Neo4j back: %v", err)
+	}
+	t.Logf("Neo4j back: the same store answered a Ping in %v", time.Since(start).Round(time.Millisecond))
 	if code := ready(); code != http.StatusOK {
 		t.Errorf("/readyz with Neo4j back: %d, want 200", code)
 	}
 	if r := postQuery(t, ts, query); len(r.Errors) > 0 {
 		t.Errorf("query with Neo4j back: %+v", r.Errors)
+	}
+}
+
+// TestServeStoreNeo4j runs failgraph seed and failgraph serve --store neo4j as a user would: on an
+// empty database serve refuses to start and says to seed; once seeded it serves the graph.
+func TestServeStoreNeo4j(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	neo4jtest.Lock(t, uri)
+	loadNeo4j(t, openNeo4jStore(t, uri), &kg.Graph{}) // an empty database
+	env := serveEnv("FAILGRAPH_NEO4J_URI", uri, "FAILGRAPH_SEED_DIR", minimalSeed)
+
+	guard, cancel := context.WithTimeout(context.Background(), 30*time.Second) // should serve wrongly start
+	defer cancel()
+	var out, errb bytes.Buffer
+	err := run(guard, []string{"serve", "--store", "neo4j", "--addr", "127.0.0.1:0"}, env, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "database is empty: run failgraph seed") {
+		t.Fatalf("serve on an empty database: %v, want it to say to run failgraph seed", err)
+	}
+
+	if err := run(context.Background(), []string{"seed", "--replace"}, env, &out, &errb); err != nil {
+		t.Fatalf("seed: %v\n%s", err, errb.String())
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	stdout := newLineWriter()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--store", "neo4j", "--addr", "127.0.0.1:0"}, env, stdout, io.Discard)
+	}()
+	var base string
+	select {
+	case line := <-stdout.lines:
+		base = strings.TrimPrefix(line, "listening on ")
+	case err := <-done:
+		t.Fatalf("serve returned before listening: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	resp, err := http.Post(base+server.PathGraphQL, "application/json",
+		strings.NewReader(`{"query": "{ failureMode(id: \"poisoning\") { name mitigations { id } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"name":"Poisoning attack"`) || !strings.Contains(string(body), `"data-sanitisation"`) {
+		t.Errorf("serve --store neo4j answered %s", body)
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/internal/neo4jstore"
 	"github.com/failgraph/failgraph/internal/server"
 	"github.com/failgraph/failgraph/seed"
 )
@@ -25,9 +26,9 @@ type setting struct {
 	boolean              bool // the flag may be given without a value, meaning true
 }
 
-// serveSettings is every setting of serve, in the order --help lists them. To add one: add it here,
-// read it in parseServeConfig, and pass it on.
-var serveSettings = []setting{
+// serveSettings is every setting of serve, in the order --help lists them, the Neo4j connection
+// last (neo4j.go). To add one: add it here, read it in parseServeConfig, and pass it on.
+var serveSettings = append([]setting{
 	{flag: "addr", env: "FAILGRAPH_ADDR", def: "127.0.0.1:8080",
 		help: "address to listen on, host:port (port 0 picks a free port)"},
 	{flag: "store", env: "FAILGRAPH_STORE", def: "memory",
@@ -74,7 +75,7 @@ var serveSettings = []setting{
 		help: "log format: text or json"},
 	{flag: "log-level", env: "FAILGRAPH_LOG_LEVEL", def: "info",
 		help: "least severe level logged: debug, info, warn or error"},
-}
+}, neo4jSettings...)
 
 const serveUsageHead = `Usage: failgraph serve [flags]
 
@@ -106,6 +107,7 @@ type serveConfig struct {
 	LogFormat       string
 	LogLevel        slog.Level
 	Server          server.Config
+	Neo4j           neo4jstore.Config // --store neo4j
 }
 
 // flagValue records a flag's value and whether it was given.
@@ -172,6 +174,13 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	c.Store, src = get("store")
 	if c.Store != storeMemory && c.Store != storeNeo4j {
 		return c, fmt.Errorf("%s: unknown store %q (want %s or %s)", src, c.Store, storeMemory, storeNeo4j)
+	}
+	if c.Store == storeNeo4j {
+		n4j, err := neo4jConfig(get, getenv)
+		if err != nil {
+			return c, err
+		}
+		c.Neo4j = n4j
 	}
 
 	c.SeedDir, _ = get("seed-dir")
@@ -340,7 +349,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g}, log)
+	store, closeStore, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g, Neo4j: c.Neo4j}, log)
 	if err != nil {
 		return fmt.Errorf("opening the %s store: %w", c.Store, err)
 	}
