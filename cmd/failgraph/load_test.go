@@ -10,7 +10,7 @@ import (
 func TestLoadCommandSmoke(t *testing.T) {
 	var out, errb bytes.Buffer
 	args := []string{"--duration", "20s", "--warmup", "0s", "--clients", "2", "--abusers", "1", "--max-requests", "100"}
-	if err := runLoad(context.Background(), args, &out, &errb); err != nil {
+	if err := run(context.Background(), append([]string{"load"}, args...), serveEnv(), &out, &errb); err != nil {
 		t.Fatalf("load: %v\n%s", err, errb.String())
 	}
 	for _, want := range []string{"| bare net/http |", "| failgraph |", "| failgraph + abuser |", "normal client's p99", "abuser:"} {

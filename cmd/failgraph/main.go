@@ -3,6 +3,7 @@
 //	failgraph serve      serve the GraphQL API (embedded store by default, or Neo4j)
 //	failgraph validate   check a directory of seed files
 //	failgraph seed       load the seed into Neo4j
+//	failgraph load       measure the server under load, beside a bare HTTP floor and an abuser
 //
 // Run "failgraph --help" or "failgraph COMMAND --help" for details.
 package main
@@ -24,6 +25,7 @@ Usage:
   failgraph validate [DIR]      check seed files and list every problem (see failgraph validate --help)
   failgraph stats [--markdown]  count the seed by kind, relation, intent, framework, ...
   failgraph seed [flags]        load the seed into Neo4j (see failgraph seed --help)
+  failgraph load [flags]        measure failgraph under load on loopback (see failgraph load --help)
   failgraph --help              show this help
 
 Every flag of serve can also be set with a FAILGRAPH_* environment variable.
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runStats(ctx, args[1:], stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
 		return errUsage
