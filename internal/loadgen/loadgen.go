@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -151,12 +152,20 @@ type Memory struct {
 	HeapMin, HeapMax          float64
 }
 
+// CPU is how busy the machine's CPUs were over a phase, in CPUs (2 is both of two CPUs all the
+// time): this process (the clients, and the server when it runs in process) and every other
+// process. Others' share disturbs the measure; the report says so.
+type CPU struct {
+	Self, Others float64
+}
+
 // Phase is one measured phase.
 type Phase struct {
 	Name   string
 	Normal Stats
 	Abuse  *Stats  // the abuse phase only
 	Memory *Memory // failgraph phases only
+	CPU    *CPU    // where /proc can tell
 }
 
 // Report is the outcome of Run.
@@ -386,6 +395,7 @@ func runPhase(ctx context.Context, opts Options, name, base string, mix []reques
 	}
 
 	sleep(ctx, opts.Warmup)
+	cpu0, cpuOK := readCPU()
 	measuring.Store(true)
 	start := time.Now()
 	t := time.NewTimer(opts.Duration)
@@ -396,6 +406,7 @@ func runPhase(ctx context.Context, opts Options, name, base string, mix []reques
 	}
 	t.Stop()
 	elapsed := time.Since(start)
+	cpu1, cpuOK1 := readCPU()
 	measuring.Store(false)
 	stop.Store(true)
 	wg.Wait()
@@ -403,6 +414,9 @@ func runPhase(ctx context.Context, opts Options, name, base string, mix []reques
 	memWG.Wait()
 
 	p := Phase{Name: name, Normal: normal.stats(elapsed), Memory: mem}
+	if cpuOK && cpuOK1 {
+		p.CPU = cpu1.since(cpu0, elapsed)
+	}
 	if abusers > 0 {
 		s := abuse.stats(elapsed)
 		p.Abuse = &s
@@ -564,6 +578,11 @@ func (r *Report) Write(w io.Writer) {
 		}
 	}
 	for _, p := range r.Phases {
+		if c := p.CPU; c != nil {
+			fmt.Fprintf(w, "CPU during %s: this process %.2f CPUs, other processes %.2f CPUs\n", p.Name, c.Self, c.Others)
+		}
+	}
+	for _, p := range r.Phases {
 		if p.Normal.FirstError != "" {
 			fmt.Fprintf(w, "first error during %s: %s\n", p.Name, p.Normal.FirstError)
 		}
@@ -573,3 +592,62 @@ func (r *Report) Write(w io.Writer) {
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 func mib(b float64) string { return fmt.Sprintf("%.1f MiB", b/(1<<20)) }
+
+// cpuSample is what /proc says of CPU time at one moment, in clock ticks.
+type cpuSample struct {
+	busy, total, self uint64
+}
+
+// readCPU reads the machine's busy and total CPU time from /proc/stat and this process's from
+// /proc/self/stat; it reports false where they cannot be read.
+func readCPU() (cpuSample, bool) {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuSample{}, false
+	}
+	line, _, _ := strings.Cut(string(stat), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return cpuSample{}, false
+	}
+	var s cpuSample
+	for i, v := range f[1:] {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return cpuSample{}, false
+		}
+		s.total += n
+		if i != 3 && i != 4 { // idle, iowait
+			s.busy += n
+		}
+	}
+	self, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return cpuSample{}, false
+	}
+	// The command may hold spaces: the fields of interest follow the last ')'.
+	rest := string(self[bytes.LastIndexByte(self, ')')+1:])
+	g := strings.Fields(rest)
+	if len(g) < 13 {
+		return cpuSample{}, false
+	}
+	utime, err1 := strconv.ParseUint(g[11], 10, 64)
+	stime, err2 := strconv.ParseUint(g[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return cpuSample{}, false
+	}
+	s.self = utime + stime
+	return s, true
+}
+
+// since returns the CPUs used between a and s over elapsed (clock ticks are 1/100 s on Linux).
+func (s cpuSample) since(a cpuSample, elapsed time.Duration) *CPU {
+	const hz = 100
+	secs := elapsed.Seconds()
+	if secs <= 0 {
+		return nil
+	}
+	self := float64(s.self-a.self) / hz / secs
+	busy := float64(s.busy-a.busy) / hz / secs
+	return &CPU{Self: self, Others: max(0, busy-self)}
+}
