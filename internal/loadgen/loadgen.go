@@ -577,9 +577,13 @@ func (r *Report) Write(w io.Writer) {
 				mib(m.HeapFirst), mib(m.HeapLast), mib(m.HeapMin), mib(m.HeapMax))
 		}
 	}
+	self, others := "this process (clients and server)", "other processes"
+	if r.Options.Target != "" {
+		self, others = "this process (clients; the bare server)", "other processes (the target server among them)"
+	}
 	for _, p := range r.Phases {
 		if c := p.CPU; c != nil {
-			fmt.Fprintf(w, "CPU during %s: this process %.2f CPUs, other processes %.2f CPUs\n", p.Name, c.Self, c.Others)
+			fmt.Fprintf(w, "CPU during %s: %s %.2f CPUs, %s %.2f CPUs\n", p.Name, self, c.Self, others, c.Others)
 		}
 	}
 	for _, p := range r.Phases {
