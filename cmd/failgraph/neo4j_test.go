@@ -106,7 +106,7 @@ func TestGraphQLRoundTripsOnNeo4j(t *testing.T) {
 	neo4jtest.Lock(t, uri)
 	s := openNeo4jStore(t, uri)
 	cfg := server.DefaultConfig()
-	cfg.BatchWait = 100 * time.Millisecond
+	cfg.BatchWait = time.Second // see internal/server's TestNestedFieldsAreBatched
 	ts := apiServer(t, cfg, s)
 	const query = `{ failureModes { id mitigations { id references { id } } } }`
 
