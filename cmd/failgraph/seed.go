@@ -44,52 +44,14 @@ type seedConfig struct {
 	Neo4j   neo4jstore.Config
 }
 
-func seedSettingsTable(w io.Writer) {
-	for _, s := range seedSettings {
-		def := s.def
-		if def == "" {
-			def = "none"
-		}
-		fmt.Fprintf(w, "  --%s, %s (default %s)\n      %s\n", s.flag, s.env, def, s.help)
-	}
-}
+func seedSettingsTable(w io.Writer) { writeSettings(w, seedSettings) }
 
 // parseSeedConfig reads flags, then the environment, then defaults; errors name the flag or
 // variable the bad value came from.
 func parseSeedConfig(args []string, getenv func(string) string, stderr io.Writer) (seedConfig, error) {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	values := map[string]*flagValue{}
-	for _, s := range seedSettings {
-		values[s.flag] = &flagValue{boolean: s.boolean}
-		fs.Var(values[s.flag], s.flag, s.help)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return seedConfig{}, err
-		}
-		fmt.Fprintf(stderr, "failgraph seed: %v\n\n%s", err, seedUsageHead)
-		seedSettingsTable(stderr)
-		return seedConfig{}, errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "failgraph seed: unexpected argument %q\n", fs.Arg(0))
-		return seedConfig{}, errUsage
-	}
-	get := func(name string) (string, string) {
-		for _, s := range seedSettings {
-			if s.flag != name {
-				continue
-			}
-			if v := values[name]; v.set {
-				return v.v, "--" + name
-			}
-			if v := getenv(s.env); v != "" {
-				return v, s.env
-			}
-			return s.def, "--" + name + " (default)"
-		}
-		panic("no setting " + name) // a typo in this file
+	get, err := parseSettings("seed", seedSettings, args, getenv, stderr, seedUsageHead)
+	if err != nil {
+		return seedConfig{}, err
 	}
 
 	var c seedConfig

@@ -19,13 +19,6 @@ import (
 	"github.com/failgraph/failgraph/seed"
 )
 
-// setting is one configuration key of serve: a flag, the FAILGRAPH_* variable that sets the same
-// thing, and its default. A flag wins over the variable, the variable over the default.
-type setting struct {
-	flag, env, def, help string
-	boolean              bool // the flag may be given without a value, meaning true
-}
-
 // serveSettings is every setting of serve, in the order --help lists them, the Neo4j connection
 // last (neo4j.go). To add one: add it here, read it in parseServeConfig, and pass it on.
 var serveSettings = append([]setting{
@@ -87,16 +80,8 @@ Every flag can also be set with its environment variable; a flag wins over the v
 
 `
 
-// settingsTable lists the settings with their variables and defaults.
-func settingsTable(w io.Writer) {
-	for _, s := range serveSettings {
-		def := s.def
-		if def == "" {
-			def = "none"
-		}
-		fmt.Fprintf(w, "  --%s, %s (default %s)\n      %s\n", s.flag, s.env, def, s.help)
-	}
-}
+// settingsTable lists serve's settings with their variables and defaults.
+func settingsTable(w io.Writer) { writeSettings(w, serveSettings) }
 
 // serveConfig is serve's validated configuration.
 type serveConfig struct {
@@ -110,55 +95,12 @@ type serveConfig struct {
 	Neo4j           neo4jstore.Config // --store neo4j
 }
 
-// flagValue records a flag's value and whether it was given.
-type flagValue struct {
-	v       string
-	set     bool
-	boolean bool
-}
-
-func (f *flagValue) String() string     { return f.v }
-func (f *flagValue) Set(v string) error { f.v, f.set = v, true; return nil }
-func (f *flagValue) IsBoolFlag() bool   { return f.boolean }
-
 // parseServeConfig reads flags, then the environment, then defaults, and validates every value.
 // Errors name the flag or variable the bad value came from.
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	values := map[string]*flagValue{}
-	for _, s := range serveSettings {
-		values[s.flag] = &flagValue{boolean: s.boolean}
-		fs.Var(values[s.flag], s.flag, s.help)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return serveConfig{}, err
-		}
-		fmt.Fprintf(stderr, "failgraph serve: %v\n\n%s", err, serveUsageHead)
-		settingsTable(stderr)
-		return serveConfig{}, errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "failgraph serve: unexpected argument %q\n", fs.Arg(0))
-		return serveConfig{}, errUsage
-	}
-
-	// get returns a setting's value and the name of where it came from, for error messages.
-	get := func(name string) (string, string) {
-		for _, s := range serveSettings {
-			if s.flag != name {
-				continue
-			}
-			if v := values[name]; v.set {
-				return v.v, "--" + name
-			}
-			if v := getenv(s.env); v != "" {
-				return v, s.env
-			}
-			return s.def, "--" + name + " (default)"
-		}
-		panic("no setting " + name) // a typo in this file
+	get, err := parseSettings("serve", serveSettings, args, getenv, stderr, serveUsageHead)
+	if err != nil {
+		return serveConfig{}, err
 	}
 
 	var c serveConfig
