@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run test generate build validate bench neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt
+.PHONY: help run test generate build validate bench neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,3 +42,6 @@ seed-neo4j: neo4j-up ## load the seed into the local Neo4j (replacing what is th
 
 serve-neo4j: seed-neo4j ## serve the graph from the local Neo4j
 	$(GO) run ./cmd/failgraph serve --store neo4j
+
+load: ## a 30-second loopback load run (bare net/http floor, failgraph, failgraph beside abusers)
+	$(GO) run ./cmd/failgraph load
