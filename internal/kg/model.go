@@ -290,3 +290,16 @@ func NodeLess(a, b *Node) bool {
 	}
 	return a.ID < b.ID
 }
+
+// DistinctIDs returns ids without repeats, first occurrences kept in order.
+func DistinctIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

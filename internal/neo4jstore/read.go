@@ -75,7 +75,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 		return out, kg.CtxErr(ctx)
 	}
 	found := map[string]*kg.Node{}
-	err := s.read(ctx, cypherNodes, map[string]any{"ids": distinct(ids)}, func(recs []*neo4j.Record) error {
+	err := s.read(ctx, cypherNodes, map[string]any{"ids": kg.DistinctIDs(ids)}, func(recs []*neo4j.Record) error {
 		ns, err := nodeList(recs)
 		for _, n := range ns {
 			found[n.ID] = n
@@ -89,18 +89,6 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 		out[i] = found[id].Clone() // a copy per position: callers may keep and change them
 	}
 	return out, nil
-}
-
-func distinct(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func filterParams(f kg.Filter) map[string]any {
@@ -183,7 +171,7 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	if len(types) == 0 {
 		types = kg.RelTypes
 	}
-	params := map[string]any{"ids": distinct(ids), "types": strs(types)}
+	params := map[string]any{"ids": kg.DistinctIDs(ids), "types": strs(types)}
 	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) error {
 		if len(recs) != 1 {
 			return fmt.Errorf("adjacent: %d rows", len(recs))

@@ -29,7 +29,7 @@ func (e *Engine) checkIDArgs(ctx context.Context, args ...idArg) (map[string]*kg
 		}
 		all = append(all, a.ids...)
 	}
-	all = dedupe(all)
+	all = kg.DistinctIDs(all)
 	byID, err := e.nodeMap(ctx, all)
 	if err != nil {
 		return nil, err
@@ -69,10 +69,10 @@ func (e *Engine) threatModel(ctx context.Context, assets, capabilities []string)
 	if err := checkLen("capabilities", len(capabilities)); err != nil {
 		return nil, err
 	}
-	assets = dedupe(assets)
+	assets = kg.DistinctIDs(assets)
 	var caps []string
 	if capabilities != nil {
-		caps = dedupe(capabilities)
+		caps = kg.DistinctIDs(capabilities)
 	}
 	if _, err := e.checkIDArgs(ctx, idArg{"assets", assets, kg.KindAsset}, idArg{"capabilities", caps, kg.KindCapability}); err != nil {
 		return nil, err
@@ -274,7 +274,7 @@ func (e *Engine) triage(ctx context.Context, compromised []kg.SecurityProperty, 
 	if err := checkLen("assets", len(assets)); err != nil {
 		return nil, err
 	}
-	assets = dedupe(assets)
+	assets = kg.DistinctIDs(assets)
 	known, err := e.checkIDArgs(ctx, idArg{"assets", assets, kg.KindAsset})
 	if err != nil {
 		return nil, err
@@ -500,7 +500,7 @@ func (e *Engine) legalExposure(ctx context.Context, failureMode string) (*LegalE
 		ids = append(ids, it.edge.Target)
 		ids = append(ids, it.edge.Refs...)
 	}
-	byID, err := e.nodeMap(ctx, dedupe(ids))
+	byID, err := e.nodeMap(ctx, kg.DistinctIDs(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -196,7 +196,7 @@ func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) 
 	if err := checkLen("ids", len(ids)); err != nil {
 		return nil, err
 	}
-	ids = dedupe(ids)
+	ids = kg.DistinctIDs(ids)
 	sg := &Subgraph{Nodes: []*kg.Node{}, Edges: []kg.Edge{}}
 	if len(ids) == 0 {
 		return sg, nil
@@ -234,7 +234,7 @@ func (e *Engine) degree(ctx context.Context, ids []string, rel kg.RelType) (map[
 	if len(ids) == 0 {
 		return out, nil
 	}
-	adj, err := e.store.Adjacent(ctx, dedupe(ids), kg.Both, types)
+	adj, err := e.store.Adjacent(ctx, kg.DistinctIDs(ids), kg.Both, types)
 	if err != nil {
 		return nil, err
 	}
@@ -309,17 +309,4 @@ func checkRelations(arg string, rs []kg.RelType) ([]kg.RelType, error) {
 		}
 	}
 	return out, nil
-}
-
-// dedupe returns ids without repeats, first occurrences kept in order.
-func dedupe(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
