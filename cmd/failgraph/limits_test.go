@@ -53,22 +53,9 @@ func TestLimitSettingsReachTheServer(t *testing.T) {
 func TestServeEnforcesItsLimits(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stdout := newLineWriter()
 	var stderr bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--max-depth", "3", "--pprof"},
-			serveEnv("FAILGRAPH_SEED_DIR", minimalSeed), stdout, &stderr)
-	}()
-	var base string
-	select {
-	case line := <-stdout.lines:
-		base = strings.TrimPrefix(line, "listening on ")
-	case err := <-done:
-		t.Fatalf("serve returned before listening: %v\n%s", err, stderr.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
+	base, done := startServe(t, ctx, []string{"serve", "--addr", "127.0.0.1:0", "--max-depth", "3", "--pprof"},
+		serveEnv("FAILGRAPH_SEED_DIR", minimalSeed), &stderr)
 
 	resp, err := http.Post(base+"/graphql", "application/json",
 		strings.NewReader(`{"query": "{ failureMode(id: \"poisoning\") { subtypes { parent { id } } } }"}`))

@@ -235,20 +235,7 @@ func TestServeStoreNeo4j(t *testing.T) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	stdout := newLineWriter()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--store", "neo4j", "--addr", "127.0.0.1:0"}, env, stdout, io.Discard)
-	}()
-	var base string
-	select {
-	case line := <-stdout.lines:
-		base = strings.TrimPrefix(line, "listening on ")
-	case err := <-done:
-		t.Fatalf("serve returned before listening: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
+	base, done := startServe(t, ctx, []string{"serve", "--store", "neo4j", "--addr", "127.0.0.1:0"}, env, io.Discard)
 	resp, err := http.Post(base+server.PathGraphQL, "application/json",
 		strings.NewReader(`{"query": "{ failureMode(id: \"poisoning\") { name mitigations { id } } }"}`))
 	if err != nil {

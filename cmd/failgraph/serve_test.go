@@ -130,29 +130,35 @@ func newLineWriter() *lineWriter {
 
 func (lw *lineWriter) Write(p []byte) (int, error) { return lw.w.Write(p) }
 
-func TestServeAnswersThenShutsDownOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// startServe runs `failgraph` with args in the background until ctx ends, waits until it prints
+// the address it listens on, and returns that base URL and the channel run's result arrives on.
+// stderr receives the server's logs.
+func startServe(t *testing.T, ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) (string, <-chan error) {
+	t.Helper()
 	stdout := newLineWriter()
-	var stderr bytes.Buffer
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"},
-			serveEnv("FAILGRAPH_SEED_DIR", minimalSeed, "FAILGRAPH_SHUTDOWN_TIMEOUT", "5s"), stdout, &stderr)
-	}()
-
-	var base string
+	go func() { done <- run(ctx, args, getenv, stdout, stderr) }()
 	select {
 	case line := <-stdout.lines:
-		base = strings.TrimPrefix(line, "listening on ")
+		base := strings.TrimPrefix(line, "listening on ")
 		if base == line {
-			t.Fatalf("first line %q", line)
+			t.Fatalf("first line %q, want the listening address", line)
 		}
+		return base, done
 	case err := <-done:
-		t.Fatalf("serve returned before listening: %v\n%s", err, stderr.String())
+		t.Fatalf("serve returned before listening: %v\n%s", err, stderr)
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
+	return "", nil
+}
+
+func TestServeAnswersThenShutsDownOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr bytes.Buffer
+	base, done := startServe(t, ctx, []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"},
+		serveEnv("FAILGRAPH_SEED_DIR", minimalSeed, "FAILGRAPH_SHUTDOWN_TIMEOUT", "5s"), &stderr)
 
 	resp, err := http.Post(base+"/graphql", "application/json",
 		strings.NewReader(`{"query": "{ failureMode(id: \"poisoning\") { name mitigations { id } } }"}`))
