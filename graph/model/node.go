@@ -164,11 +164,7 @@ func (e ExternalID) URL() *string { return optString(e.x.URL) }
 func (e ExternalID) Match() string { return e.x.Match }
 
 func externalIDs(xs []kg.ExternalID) []*ExternalID {
-	out := make([]*ExternalID, len(xs))
-	for i, x := range xs {
-		out[i] = &ExternalID{x}
-	}
-	return out
+	return mapAll(xs, func(x kg.ExternalID) *ExternalID { return &ExternalID{x} })
 }
 
 // Edge is a directed, typed edge.
@@ -187,11 +183,7 @@ func NewEdgePtr(e *kg.Edge) *Edge {
 
 // Edges wraps es.
 func Edges(es []kg.Edge) []*Edge {
-	out := make([]*Edge, len(es))
-	for i, e := range es {
-		out[i] = &Edge{e}
-	}
-	return out
+	return mapAll(es, NewEdge)
 }
 
 // KG returns the wrapped domain edge.
@@ -357,4 +349,13 @@ func optInt(v int) *int {
 		return nil
 	}
 	return &v
+}
+
+// mapAll wraps every value of xs, keeping the order; the result is never nil.
+func mapAll[T, W any](xs []T, wrap func(T) *W) []*W {
+	out := make([]*W, len(xs))
+	for i, x := range xs {
+		out[i] = wrap(x)
+	}
+	return out
 }

@@ -30,11 +30,7 @@ type Path struct{ p traverse.Path }
 
 // Paths wraps ps.
 func Paths(ps []traverse.Path) []*Path {
-	out := make([]*Path, len(ps))
-	for i, p := range ps {
-		out[i] = &Path{p}
-	}
-	return out
+	return mapAll(ps, func(p traverse.Path) *Path { return &Path{p} })
 }
 
 // Nodes are the nodes along the path.
@@ -51,11 +47,7 @@ type Relatedness struct{ r traverse.Relatedness }
 
 // Relatednesses wraps rs.
 func Relatednesses(rs []traverse.Relatedness) []*Relatedness {
-	out := make([]*Relatedness, len(rs))
-	for i, r := range rs {
-		out[i] = &Relatedness{r}
-	}
-	return out
+	return mapAll(rs, func(r traverse.Relatedness) *Relatedness { return &Relatedness{r} })
 }
 
 // Node is the related node.
@@ -92,11 +84,7 @@ func (t *ThreatModel) CoverMethod() string { return CoverMethod }
 type RankedMitigation struct{ m traverse.RankedMitigation }
 
 func rankedMitigations(ms []traverse.RankedMitigation) []*RankedMitigation {
-	out := make([]*RankedMitigation, len(ms))
-	for i, m := range ms {
-		out[i] = &RankedMitigation{m}
-	}
-	return out
+	return mapAll(ms, func(m traverse.RankedMitigation) *RankedMitigation { return &RankedMitigation{m} })
 }
 
 // Mitigation is the mitigation.
@@ -116,11 +104,7 @@ type TriageCandidate struct{ c traverse.TriageCandidate }
 
 // TriageCandidates wraps cs.
 func TriageCandidates(cs []traverse.TriageCandidate) []*TriageCandidate {
-	out := make([]*TriageCandidate, len(cs))
-	for i, c := range cs {
-		out[i] = &TriageCandidate{c}
-	}
-	return out
+	return mapAll(cs, func(c traverse.TriageCandidate) *TriageCandidate { return &TriageCandidate{c} })
 }
 
 // FailureMode is the candidate.
@@ -178,11 +162,7 @@ func (l *LegalExposure) AccessCommentary() *string {
 
 // Items are the considerations raised.
 func (l *LegalExposure) Items() []*LegalItem {
-	out := make([]*LegalItem, len(l.x.Items))
-	for i, it := range l.x.Items {
-		out[i] = &LegalItem{it}
-	}
-	return out
+	return mapAll(l.x.Items, func(it traverse.LegalItem) *LegalItem { return &LegalItem{it} })
 }
 
 // LegalItem is one consideration a failure mode raises.
