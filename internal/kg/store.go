@@ -1,6 +1,9 @@
 package kg
 
-import "context"
+import (
+	"context"
+	"unicode/utf8"
+)
 
 // Store is the contract between failgraph and a graph backend. The embedded memstore and the Neo4j
 // store both implement it, and the conformance suite in internal/storetest holds them to the same
@@ -17,12 +20,13 @@ type Store interface {
 	// entry and no error. It is the batch method behind the per-request node loader.
 	Nodes(ctx context.Context, ids []string) ([]*Node, error)
 
-	// List returns the nodes matching f. Without f.After and f.Limit the order is NodeLess; with
-	// either, the order is by id (keyset pagination: ids greater than f.After, at most f.Limit).
-	// An invalid filter is EINVALID.
+	// List returns the nodes matching f. Without f.After, f.Before and f.Limit the order is
+	// NodeLess; with any of them, the order is by id (keyset pagination: ids greater than f.After
+	// and less than f.Before, at most f.Limit of them: the first ones, or the last ones when
+	// f.FromEnd). An invalid filter is EINVALID.
 	List(ctx context.Context, f Filter) ([]*Node, error)
 
-	// Count returns how many nodes match f, ignoring f.After and f.Limit.
+	// Count returns how many nodes match f, ignoring f.After, f.Before, f.Limit and f.FromEnd.
 	Count(ctx context.Context, f Filter) (int, error)
 
 	// Adjacent returns, for each of ids, its edges whose type is in types (all types when empty)
@@ -55,7 +59,9 @@ type Filter struct {
 	Author       string           // Reference: case-insensitive substring of any author
 	Text         string           // case-insensitive substring of name or title
 	After        string           // keyset cursor: only ids greater than this
+	Before       string           // keyset cursor: only ids less than this
 	Limit        int              // at most this many (0: no limit)
+	FromEnd      bool             // with Limit: the last Limit ids rather than the first (still in id order)
 }
 
 // Hit is one search result.
@@ -116,6 +122,14 @@ func (f Filter) Validate() error {
 	}
 	if f.Limit < 0 {
 		return Errorf(EINVALID, "first", "must not be negative")
+	}
+	for _, t := range []struct{ arg, v string }{{"jurisdiction", f.Jurisdiction}, {"author", f.Author}, {"search", f.Text}} {
+		if l := utf8.RuneCountInString(t.v); l > MaxQueryLen {
+			return Errorf(EINVALID, t.arg, "must be at most %d characters, got %d", MaxQueryLen, l)
+		}
+	}
+	if f.FromEnd && f.Limit == 0 {
+		return Errorf(EINVALID, "last", "FromEnd needs a limit")
 	}
 	if f.YearMin != 0 && f.YearMax != 0 && f.YearMin > f.YearMax {
 		return Errorf(EINVALID, "yearFrom", "yearFrom %d is after yearTo %d", f.YearMin, f.YearMax)

@@ -167,7 +167,7 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 		return nil, err
 	}
 	src := g.byKind[f.Kind]
-	paged := f.After != "" || f.Limit > 0
+	paged := f.After != "" || f.Before != "" || f.Limit > 0
 	if paged {
 		src = g.byID[f.Kind]
 	}
@@ -176,13 +176,19 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 		if f.After != "" && n.ID <= f.After {
 			continue
 		}
+		if f.Before != "" && n.ID >= f.Before {
+			break
+		}
 		if !f.Matches(n) {
 			continue
 		}
 		out = append(out, n)
-		if f.Limit > 0 && len(out) == f.Limit {
+		if f.Limit > 0 && !f.FromEnd && len(out) == f.Limit {
 			break
 		}
+	}
+	if f.FromEnd && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
 	}
 	return cloneNodes(out), nil
 }

@@ -59,10 +59,17 @@ WHERE ($intent = '' OR n.intent = $intent)
 WITH n ORDER BY CASE coalesce(n.number, 0) WHEN 0 THEN 1 ELSE 0 END, coalesce(n.number, 0), n.id
 RETURN collect(n) AS nodes`
 
-	// cypherListPage is keyset pagination by id.
+	// cypherListPage is keyset pagination by id; an empty $before is no upper bound.
 	cypherListPage = "MATCH (n:Node:{{KIND}})" + listWhere + `
-  AND n.id > $after
+  AND n.id > $after AND ($before = '' OR n.id < $before)
 WITH n ORDER BY n.id LIMIT $limit
+RETURN collect(n) AS nodes`
+
+	// cypherListPageLast is the same page taken from the end: the last $limit ids (Go puts them
+	// back in id order).
+	cypherListPageLast = "MATCH (n:Node:{{KIND}})" + listWhere + `
+  AND n.id > $after AND ($before = '' OR n.id < $before)
+WITH n ORDER BY n.id DESC LIMIT $limit
 RETURN collect(n) AS nodes`
 
 	cypherCount = "MATCH (n:Node:{{KIND}})" + listWhere + `
@@ -129,12 +136,13 @@ func quote(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`
 
 // Statements specialised by label or type, built once from the allowlists.
 var (
-	listByKind        = byKind(cypherList)
-	listPageByKind    = byKind(cypherListPage)
-	countByKind       = byKind(cypherCount)
-	upsertNodesByKind = byKind(cypherUpsertNodes)
-	upsertEdgesByType = byType(cypherUpsertEdges)
-	cypherStats       = statsQuery()
+	listByKind         = byKind(cypherList)
+	listPageByKind     = byKind(cypherListPage)
+	listPageLastByKind = byKind(cypherListPageLast)
+	countByKind        = byKind(cypherCount)
+	upsertNodesByKind  = byKind(cypherUpsertNodes)
+	upsertEdgesByType  = byType(cypherUpsertEdges)
+	cypherStats        = statsQuery()
 )
 
 func byKind(tmpl string) map[kg.Kind]string {

@@ -111,10 +111,14 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	params := filterParams(f)
 	cypher := listByKind[f.Kind]
 	less := kg.NodeLess
-	if f.After != "" || f.Limit > 0 {
+	if f.After != "" || f.Before != "" || f.Limit > 0 {
 		less = func(a, b *kg.Node) bool { return a.ID < b.ID }
 		cypher = listPageByKind[f.Kind]
+		if f.FromEnd {
+			cypher = listPageLastByKind[f.Kind]
+		}
 		params["after"] = f.After
+		params["before"] = f.Before
 		limit := int64(f.Limit)
 		if limit == 0 {
 			limit = 1<<63 - 1

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/failgraph/failgraph/internal/kg"
@@ -209,6 +210,12 @@ func testStore(t *testing.T, s kg.Store) {
 		{"keyset last page", kg.Filter{Kind: fm, After: "fm-poison", Limit: 2}, []string{"fm-poison-backdoor", "fm-shift"}},
 		{"keyset past the end", kg.Filter{Kind: fm, After: "fm-shift", Limit: 2}, nil},
 		{"after without limit is id order", kg.Filter{Kind: fm, After: "fm-p"}, []string{"fm-poison", "fm-poison-backdoor", "fm-shift"}},
+		{"keyset before", kg.Filter{Kind: fm, Before: "fm-poison", Limit: 2}, []string{"fm-evasion", "fm-evasion-targeted"}},
+		{"keyset last of all", kg.Filter{Kind: fm, Limit: 2, FromEnd: true}, []string{"fm-poison-backdoor", "fm-shift"}},
+		{"keyset last before", kg.Filter{Kind: fm, Before: "fm-poison", Limit: 2, FromEnd: true}, []string{"fm-evasion-targeted", "fm-inversion"}},
+		{"keyset last before past the start", kg.Filter{Kind: fm, Before: "fm-evasion-targeted", Limit: 3, FromEnd: true}, []string{"fm-evasion"}},
+		{"keyset between", kg.Filter{Kind: fm, After: "fm-evasion", Before: "fm-poison-backdoor"}, []string{"fm-evasion-targeted", "fm-inversion", "fm-poison"}},
+		{"keyset last between with a filter", kg.Filter{Kind: fm, Compromises: kg.Integrity, After: "fm-evasion", Before: "fm-shift", Limit: 2, FromEnd: true}, []string{"fm-poison", "fm-poison-backdoor"}},
 		{"limit with a filter", kg.Filter{Kind: fm, Compromises: kg.Integrity, Limit: 3}, []string{"fm-evasion", "fm-evasion-targeted", "fm-poison"}},
 		{"capabilities by id", kg.Filter{Kind: kg.KindCapability}, []string{"cap-blackbox", "cap-data", "cap-graybox", "cap-query", "cap-whitebox"}},
 	}
@@ -217,7 +224,7 @@ func testStore(t *testing.T, s kg.Store) {
 			got, err := s.List(ctx, c.f)
 			noErr(t, err)
 			wantIDs(t, "List", got, c.want...)
-			if c.f.After == "" && c.f.Limit == 0 {
+			if c.f.After == "" && c.f.Before == "" && c.f.Limit == 0 {
 				n, err := s.Count(ctx, c.f)
 				noErr(t, err)
 				if n != len(c.want) {
@@ -241,6 +248,10 @@ func testStore(t *testing.T, s kg.Store) {
 		{"unknown kind", kg.Filter{Kind: "Bogus"}, "kind"},
 		{"empty kind", kg.Filter{}, "kind"},
 		{"negative limit", kg.Filter{Kind: fm, Limit: -1}, "first"},
+		{"from the end without a limit", kg.Filter{Kind: fm, FromEnd: true}, "last"},
+		{"a jurisdiction too long", kg.Filter{Kind: kg.KindLegal, Jurisdiction: strings.Repeat("é", kg.MaxQueryLen+1)}, "jurisdiction"},
+		{"an author too long", kg.Filter{Kind: kg.KindReference, Author: strings.Repeat("a", kg.MaxQueryLen+1)}, "author"},
+		{"a text too long", kg.Filter{Kind: kg.KindReference, Text: strings.Repeat("a", kg.MaxQueryLen+1)}, "search"},
 		{"years reversed", kg.Filter{Kind: kg.KindReference, YearMin: 2020, YearMax: 2010}, "yearFrom"},
 	}
 	for _, c := range badFilters {
