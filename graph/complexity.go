@@ -39,14 +39,14 @@ const (
 // field's arguments and those of the field whose selection it is in (parent; nil at the root).
 func ListLen(typ, field string, args, parent map[string]any) int {
 	switch typ + "." + field {
-	case "Query.search", "Query.related":
-		return clamp(intArgOf(args, "first"), 1, kg.MaxLimit)
 	case "Query.paths":
 		return clamp(intArgOf(args, "limit"), 1, kg.MaxLimit)
 	case "Query.nodes":
 		return clamp(listArgLen(args, "ids"), 1, kg.MaxIDs)
-	case "ReferenceConnection.edges":
-		return clamp(intArgOf(parent, "first"), 1, kg.MaxLimit)
+	case "ReferenceConnection.edges", "SearchConnection.edges":
+		return pageLen(parent, 20)
+	case "RelatedConnection.edges":
+		return pageLen(parent, 10)
 	case "Subgraph.nodes", "Subgraph.edges":
 		n := clamp(listArgLen(parent, "ids"), 1, kg.MaxIDs) // subgraph(ids)
 		if _, ok := parent["limit"]; ok {
@@ -86,6 +86,17 @@ func FieldWork(typ, field string, args map[string]any) int {
 		return RootListLen
 	}
 	return 0
+}
+
+// pageLen is the length of a connection's page: its first or last argument, def when neither is
+// given (the resolvers' default).
+func pageLen(args map[string]any, def int) int {
+	for _, name := range []string{"first", "last"} {
+		if v, ok := args[name]; ok && v != nil {
+			return clamp(intArgOf(args, name), 1, kg.MaxLimit)
+		}
+	}
+	return def
 }
 
 func clamp(v, lo, hi int) int {

@@ -14,9 +14,12 @@ func TestListLengthsFollowTheirArgumentsWithinRange(t *testing.T) {
 		args, parent map[string]any
 		want         int
 	}{
-		{"search by first", "Query", "search", map[string]any{"first": int64(20)}, nil, 20},
-		{"first past the range counts as the maximum", "Query", "search", map[string]any{"first": int64(1 << 40)}, nil, kg.MaxLimit},
-		{"a negative first counts as one", "Query", "related", map[string]any{"first": int64(-3)}, nil, 1},
+		{"search hits by first", "SearchConnection", "edges", nil, map[string]any{"first": int64(20)}, 20},
+		{"search hits by last", "SearchConnection", "edges", nil, map[string]any{"last": int64(7)}, 7},
+		{"search hits by default", "SearchConnection", "edges", nil, map[string]any{"query": "x"}, 20},
+		{"first past the range counts as the maximum", "SearchConnection", "edges", nil, map[string]any{"first": int64(1 << 40)}, kg.MaxLimit},
+		{"a negative first counts as one", "RelatedConnection", "edges", nil, map[string]any{"first": int64(-3)}, 1},
+		{"related nodes by default", "RelatedConnection", "edges", nil, map[string]any{"id": "x"}, 10},
 		{"first from JSON", "Query", "paths", map[string]any{"limit": float64(7)}, nil, 7},
 		{"nodes by ids", "Query", "nodes", map[string]any{"ids": []any{"a", "b", "c"}}, nil, 3},
 		{"a page's edges by the page's first", "ReferenceConnection", "edges", nil, map[string]any{"first": int64(50)}, 50},

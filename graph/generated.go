@@ -97,9 +97,9 @@ type ComplexityRoot struct {
 	}
 
 	ExternalId struct {
+		Code      func(childComplexity int) int
 		Edition   func(childComplexity int) int
 		Framework func(childComplexity int) int
-		ID        func(childComplexity int) int
 		Match     func(childComplexity int) int
 		Name      func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -228,9 +228,9 @@ type ComplexityRoot struct {
 		Node                func(childComplexity int, id string) int
 		Nodes               func(childComplexity int, ids []string) int
 		Paths               func(childComplexity int, from string, to string, maxLength *int, relations []kg.RelType, limit *int) int
-		References          func(childComplexity int, first *int, after *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) int
-		Related             func(childComplexity int, id string, first *int) int
-		Search              func(childComplexity int, query string, kinds []kg.Kind, first *int) int
+		References          func(childComplexity int, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) int
+		Related             func(childComplexity int, id string, first *int, after *string, last *int, before *string) int
+		Search              func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) int
 		Stakeholders        func(childComplexity int) int
 		Stats               func(childComplexity int) int
 		Subgraph            func(childComplexity int, ids []string) int
@@ -277,7 +277,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	Relatedness struct {
+	RelatedConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	RelatedEdge struct {
+		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 		Score  func(childComplexity int) int
 		Shared func(childComplexity int) int
@@ -288,9 +294,15 @@ type ComplexityRoot struct {
 		Relation func(childComplexity int) int
 	}
 
-	SearchHit struct {
-		Node  func(childComplexity int) int
-		Score func(childComplexity int) int
+	SearchConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Severity struct {
@@ -412,13 +424,13 @@ type QueryResolver interface {
 	Mitigations(ctx context.Context) ([]*model.Mitigation, error)
 	LegalConsiderations(ctx context.Context, jurisdiction *string) ([]*model.LegalConsideration, error)
 	Stakeholders(ctx context.Context) ([]*model.Stakeholder, error)
-	References(ctx context.Context, first *int, after *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error)
-	Search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*model.SearchHit, error)
+	References(ctx context.Context, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error)
+	Search(ctx context.Context, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) (*model.SearchConnection, error)
 	Stats(ctx context.Context) (*model.Stats, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) (*model.Subgraph, error)
 	Subgraph(ctx context.Context, ids []string) (*model.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int) ([]*model.Path, error)
-	Related(ctx context.Context, id string, first *int) ([]*model.Relatedness, error)
+	Related(ctx context.Context, id string, first *int, after *string, last *int, before *string) (*model.RelatedConnection, error)
 	ThreatModel(ctx context.Context, assets []string, capabilities []string) (*model.ThreatModel, error)
 	Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string) ([]*model.TriageCandidate, error)
 	LegalExposure(ctx context.Context, failureMode string) (*model.LegalExposure, error)
@@ -707,6 +719,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Edge.Type(childComplexity), true
 
+	case "ExternalId.code":
+		if e.ComplexityRoot.ExternalId.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalId.Code(childComplexity), true
 	case "ExternalId.edition":
 		if e.ComplexityRoot.ExternalId.Edition == nil {
 			break
@@ -719,12 +737,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExternalId.Framework(childComplexity), true
-	case "ExternalId.id":
-		if e.ComplexityRoot.ExternalId.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ExternalId.ID(childComplexity), true
 	case "ExternalId.match":
 		if e.ComplexityRoot.ExternalId.Match == nil {
 			break
@@ -1392,7 +1404,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.References(childComplexity, args["first"].(*int), args["after"].(*string), args["year"].(*int), args["yearFrom"].(*int), args["yearTo"].(*int), args["author"].(*string), args["search"].(*string)), true
+		return e.ComplexityRoot.Query.References(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["year"].(*int), args["yearFrom"].(*int), args["yearTo"].(*int), args["author"].(*string), args["search"].(*string)), true
 	case "Query.related":
 		if e.ComplexityRoot.Query.Related == nil {
 			break
@@ -1403,7 +1415,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Related(childComplexity, args["id"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Related(childComplexity, args["id"].(string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1414,7 +1426,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]kg.Kind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]kg.Kind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.stakeholders":
 		if e.ComplexityRoot.Query.Stakeholders == nil {
 			break
@@ -1637,24 +1649,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReferenceEdge.Node(childComplexity), true
 
-	case "Relatedness.node":
-		if e.ComplexityRoot.Relatedness.Node == nil {
+	case "RelatedConnection.edges":
+		if e.ComplexityRoot.RelatedConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relatedness.Node(childComplexity), true
-	case "Relatedness.score":
-		if e.ComplexityRoot.Relatedness.Score == nil {
+		return e.ComplexityRoot.RelatedConnection.Edges(childComplexity), true
+	case "RelatedConnection.pageInfo":
+		if e.ComplexityRoot.RelatedConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relatedness.Score(childComplexity), true
-	case "Relatedness.shared":
-		if e.ComplexityRoot.Relatedness.Shared == nil {
+		return e.ComplexityRoot.RelatedConnection.PageInfo(childComplexity), true
+
+	case "RelatedEdge.cursor":
+		if e.ComplexityRoot.RelatedEdge.Cursor == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relatedness.Shared(childComplexity), true
+		return e.ComplexityRoot.RelatedEdge.Cursor(childComplexity), true
+	case "RelatedEdge.node":
+		if e.ComplexityRoot.RelatedEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Node(childComplexity), true
+	case "RelatedEdge.score":
+		if e.ComplexityRoot.RelatedEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Score(childComplexity), true
+	case "RelatedEdge.shared":
+		if e.ComplexityRoot.RelatedEdge.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEdge.Shared(childComplexity), true
 
 	case "RelationCount.count":
 		if e.ComplexityRoot.RelationCount.Count == nil {
@@ -1669,18 +1700,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RelationCount.Relation(childComplexity), true
 
-	case "SearchHit.node":
-		if e.ComplexityRoot.SearchHit.Node == nil {
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchHit.Node(childComplexity), true
-	case "SearchHit.score":
-		if e.ComplexityRoot.SearchHit.Score == nil {
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
 
 	case "Severity.edition":
 		if e.ComplexityRoot.Severity.Edition == nil {
@@ -2090,8 +2140,8 @@ func (ec *executionContext) childFields_ExternalId(ctx context.Context, field gr
 		return ec.fieldContext_ExternalId_framework(ctx, field)
 	case "edition":
 		return ec.fieldContext_ExternalId_edition(ctx, field)
-	case "id":
-		return ec.fieldContext_ExternalId_id(ctx, field)
+	case "code":
+		return ec.fieldContext_ExternalId_code(ctx, field)
 	case "name":
 		return ec.fieldContext_ExternalId_name(ctx, field)
 	case "url":
@@ -2398,16 +2448,28 @@ func (ec *executionContext) childFields_ReferenceEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ReferenceEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_Relatedness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_RelatedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "node":
-		return ec.fieldContext_Relatedness_node(ctx, field)
-	case "score":
-		return ec.fieldContext_Relatedness_score(ctx, field)
-	case "shared":
-		return ec.fieldContext_Relatedness_shared(ctx, field)
+	case "edges":
+		return ec.fieldContext_RelatedConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type Relatedness", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type RelatedConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_RelatedEdge_score(ctx, field)
+	case "shared":
+		return ec.fieldContext_RelatedEdge_shared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RelationCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2420,14 +2482,26 @@ func (ec *executionContext) childFields_RelationCount(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type RelationCount", field.Name)
 }
 
-func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "node":
-		return ec.fieldContext_SearchHit_node(ctx, field)
-	case "score":
-		return ec.fieldContext_SearchHit_score(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Severity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3059,46 +3133,62 @@ func (ec *executionContext) field_Query_references_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["year"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "yearFrom",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["yearFrom"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "yearTo",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["yearTo"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "author",
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["author"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "yearFrom",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["yearFrom"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "yearTo",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["yearTo"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "author",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["search"] = arg6
+	args["author"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg8
 	return args, nil
 }
 
@@ -3121,6 +3211,30 @@ func (ec *executionContext) field_Query_related_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -3151,6 +3265,30 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -4456,16 +4594,16 @@ func (ec *executionContext) fieldContext_ExternalId_edition(_ context.Context, f
 	return graphql.NewScalarFieldContext("ExternalId", field, true, false, "String")
 }
 
-func (ec *executionContext) _ExternalId_id(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExternalId_code(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExternalId_id(ctx, field)
+			return ec.fieldContext_ExternalId_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4475,7 +4613,7 @@ func (ec *executionContext) _ExternalId_id(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExternalId_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ExternalId_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExternalId", field, true, false, "String")
 }
 
@@ -6810,10 +6948,10 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7038,10 +7176,10 @@ func (ec *executionContext) _Query_legalConsiderations(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LegalConsideration) graphql.Marshaler {
-			return ec.marshalNLegalConsideration2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalConsiderationᚄ(ctx, selections, v)
+			return ec.marshalOLegalConsideration2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalConsiderationᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_legalConsiderations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7110,14 +7248,14 @@ func (ec *executionContext) _Query_references(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().References(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["year"].(*int), fc.Args["yearFrom"].(*int), fc.Args["yearTo"].(*int), fc.Args["author"].(*string), fc.Args["search"].(*string))
+			return ec.Resolvers.Query().References(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["year"].(*int), fc.Args["yearFrom"].(*int), fc.Args["yearTo"].(*int), fc.Args["author"].(*string), fc.Args["search"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReferenceConnection) graphql.Marshaler {
-			return ec.marshalNReferenceConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceConnection(ctx, selections, v)
+			return ec.marshalOReferenceConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_references(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7154,14 +7292,14 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]kg.Kind), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]kg.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+			return ec.marshalOSearchConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7171,7 +7309,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchHit(ctx, field)
+			return ec.childFields_SearchConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7234,10 +7372,10 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+			return ec.marshalOSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7278,10 +7416,10 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+			return ec.marshalOSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7322,10 +7460,10 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
-			return ec.marshalNPath2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+			return ec.marshalOPath2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7362,14 +7500,14 @@ func (ec *executionContext) _Query_related(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Related(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Related(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relatedness) graphql.Marshaler {
-			return ec.marshalNRelatedness2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatednessᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {
+			return ec.marshalORelatedConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_related(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7379,7 +7517,7 @@ func (ec *executionContext) fieldContext_Query_related(ctx context.Context, fiel
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relatedness(ctx, field)
+			return ec.childFields_RelatedConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -7410,10 +7548,10 @@ func (ec *executionContext) _Query_threatModel(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatModel) graphql.Marshaler {
-			return ec.marshalNThreatModel2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐThreatModel(ctx, selections, v)
+			return ec.marshalOThreatModel2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐThreatModel(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_threatModel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7454,10 +7592,10 @@ func (ec *executionContext) _Query_triage(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TriageCandidate) graphql.Marshaler {
-			return ec.marshalNTriageCandidate2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidateᚄ(ctx, selections, v)
+			return ec.marshalOTriageCandidate2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidateᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_triage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7498,10 +7636,10 @@ func (ec *executionContext) _Query_legalExposure(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalExposure) graphql.Marshaler {
-			return ec.marshalNLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalExposure(ctx, selections, v)
+			return ec.marshalOLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalExposure(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_legalExposure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7542,10 +7680,10 @@ func (ec *executionContext) _Query_legalMatrix(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Matrix) graphql.Marshaler {
-			return ec.marshalNMatrix2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrix(ctx, selections, v)
+			return ec.marshalOMatrix2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrix(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_legalMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8415,13 +8553,100 @@ func (ec *executionContext) fieldContext_ReferenceEdge_node(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Relatedness_node(ctx context.Context, field graphql.CollectedField, obj *model.Relatedness) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelatedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relatedness_node(ctx, field)
+			return ec.fieldContext_RelatedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
+			return ec.marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Node(), nil
@@ -8434,9 +8659,9 @@ func (ec *executionContext) _Relatedness_node(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relatedness_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RelatedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "Relatedness",
+		Object:     "RelatedEdge",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: false,
@@ -8447,13 +8672,13 @@ func (ec *executionContext) fieldContext_Relatedness_node(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Relatedness_score(ctx context.Context, field graphql.CollectedField, obj *model.Relatedness) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelatedEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relatedness_score(ctx, field)
+			return ec.fieldContext_RelatedEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Score(), nil
@@ -8466,17 +8691,17 @@ func (ec *executionContext) _Relatedness_score(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relatedness_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relatedness", field, true, false, "Float")
+func (ec *executionContext) fieldContext_RelatedEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEdge", field, true, false, "Float")
 }
 
-func (ec *executionContext) _Relatedness_shared(ctx context.Context, field graphql.CollectedField, obj *model.Relatedness) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelatedEdge_shared(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relatedness_shared(ctx, field)
+			return ec.fieldContext_RelatedEdge_shared(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Shared(), nil
@@ -8489,9 +8714,9 @@ func (ec *executionContext) _Relatedness_shared(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relatedness_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_RelatedEdge_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "Relatedness",
+		Object:     "RelatedEdge",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: false,
@@ -8548,13 +8773,100 @@ func (ec *executionContext) fieldContext_RelationCount_count(_ context.Context, 
 	return graphql.NewScalarFieldContext("RelationCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_node(ctx, field)
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Node, nil
@@ -8567,9 +8879,9 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "SearchHit",
+		Object:     "SearchEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -8580,13 +8892,13 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_score(ctx, field)
+			return ec.fieldContext_SearchEdge_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Score, nil
@@ -8599,8 +8911,8 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Severity_level(ctx context.Context, field graphql.CollectedField, obj *kg.Severity) (ret graphql.Marshaler) {
@@ -11013,8 +11325,8 @@ func (ec *executionContext) _ExternalId(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "id":
-			out.Values[i] = ec._ExternalId_id(ctx, field, obj)
+		case "code":
+			out.Values[i] = ec._ExternalId_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11773,7 +12085,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
@@ -11809,7 +12121,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "legalConsiderations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_legalConsiderations(ctx, field)
 				})
@@ -11821,13 +12133,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "references":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_references(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
@@ -11839,49 +12151,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighborhood(ctx, field)
 				})
 		case "subgraph":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_subgraph(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paths(ctx, field)
 				})
 		case "related":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_related(ctx, field)
 				})
 		case "threatModel":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threatModel(ctx, field)
 				})
 		case "triage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_triage(ctx, field)
 				})
 		case "legalExposure":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_legalExposure(ctx, field)
 				})
 		case "legalMatrix":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_legalMatrix(ctx, field)
 				})
@@ -12174,29 +12486,72 @@ func (ec *executionContext) _ReferenceEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var relatednessImplementors = []string{"Relatedness"}
+var relatedConnectionImplementors = []string{"RelatedConnection"}
 
-func (ec *executionContext) _Relatedness(ctx context.Context, sel ast.SelectionSet, obj *model.Relatedness) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relatednessImplementors)
+func (ec *executionContext) _RelatedConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Relatedness")
+			out.Values[i] = graphql.MarshalString("RelatedConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedEdgeImplementors = []string{"RelatedEdge"}
+
+func (ec *executionContext) _RelatedEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "node":
-			out.Values[i] = ec._Relatedness_node(ctx, field, obj)
+			out.Values[i] = ec._RelatedEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "score":
-			out.Values[i] = ec._Relatedness_score(ctx, field, obj)
+			out.Values[i] = ec._RelatedEdge_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "shared":
-			out.Values[i] = ec._Relatedness_shared(ctx, field, obj)
+			out.Values[i] = ec._RelatedEdge_shared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12255,24 +12610,67 @@ func (ec *executionContext) _RelationCount(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var searchHitImplementors = []string{"SearchHit"}
+var searchConnectionImplementors = []string{"SearchConnection"}
 
-func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SearchHit")
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "node":
-			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "score":
-			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13337,14 +13735,6 @@ func (ec *executionContext) marshalNLegalConsideration2ᚖgithubᚗcomᚋfailgra
 	return ec._LegalConsideration(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalExposure(ctx context.Context, sel ast.SelectionSet, v *model.LegalExposure) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LegalExposure!")
-		return graphql.Null
-	}
-	return ec._LegalExposure(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNLegalItem2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13367,14 +13757,6 @@ func (ec *executionContext) marshalNLegalItem2ᚖgithubᚗcomᚋfailgraphᚋfail
 		return graphql.Null
 	}
 	return ec._LegalItem(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNMatrix2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *model.Matrix) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Matrix!")
-		return graphql.Null
-	}
-	return ec._Matrix(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMatrixCell2ᚕᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrixCellᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*model.MatrixCell) graphql.Marshaler {
@@ -13433,16 +13815,6 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋfailgraphᚋfailgraphᚋ
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalONode2githubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
-	})
-
-	return ret
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -13505,22 +13877,6 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfailgraphᚋfailg
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPath2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Path!")
@@ -13577,14 +13933,6 @@ func (ec *executionContext) marshalNReference2ᚖgithubᚗcomᚋfailgraphᚋfail
 	return ec._Reference(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReferenceConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReferenceConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ReferenceConnection!")
-		return graphql.Null
-	}
-	return ec._ReferenceConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNReferenceEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReferenceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13609,11 +13957,11 @@ func (ec *executionContext) marshalNReferenceEdge2ᚖgithubᚗcomᚋfailgraphᚋ
 	return ec._ReferenceEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelatedness2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatednessᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relatedness) graphql.Marshaler {
+func (ec *executionContext) marshalNRelatedEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelatedness2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedness(ctx, sel, v[i])
+		return ec.marshalNRelatedEdge2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13625,12 +13973,12 @@ func (ec *executionContext) marshalNRelatedness2ᚕᚖgithubᚗcomᚋfailgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNRelatedness2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedness(ctx context.Context, sel ast.SelectionSet, v *model.Relatedness) graphql.Marshaler {
+func (ec *executionContext) marshalNRelatedEdge2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Relatedness!")
+		graphql.AddInvalidNullError(ctx, "RelatedEdge!")
 		return graphql.Null
 	}
-	return ec._Relatedness(ctx, sel, v)
+	return ec._RelatedEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRelationCount2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelationCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationCount) graphql.Marshaler {
@@ -13695,11 +14043,11 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13711,12 +14059,12 @@ func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋfailgraphᚋf
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchHit!")
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
 		return graphql.Null
 	}
-	return ec._SearchHit(ctx, sel, v)
+	return ec._SearchEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSecurityProperty2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐSecurityProperty(ctx context.Context, v any) (kg.SecurityProperty, error) {
@@ -13864,38 +14212,6 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Subgraph!")
-		return graphql.Null
-	}
-	return ec._Subgraph(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNThreatModel2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐThreatModel(ctx context.Context, sel ast.SelectionSet, v *model.ThreatModel) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ThreatModel!")
-		return graphql.Null
-	}
-	return ec._ThreatModel(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNTriageCandidate2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TriageCandidate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTriageCandidate2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidate(ctx, sel, v[i])
-	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -14208,6 +14524,39 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalOLegalConsideration2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalConsideration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalConsideration2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalConsideration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLegalExposure(ctx context.Context, sel ast.SelectionSet, v *model.LegalExposure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LegalExposure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMatrix2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *model.Matrix) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Matrix(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMatrixCell2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrixCell(ctx context.Context, sel ast.SelectionSet, v *model.MatrixCell) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14220,6 +14569,19 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋfailgraphᚋfailgraphᚋ
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONode2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKindᚄ(ctx context.Context, v any) ([]kg.Kind, error) {
@@ -14256,6 +14618,39 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋfailgraphᚋfailg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOPath2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPath2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOReferenceConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReferenceConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReferenceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORelatedConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐRelatedConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RelatedConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
@@ -14335,6 +14730,13 @@ var (
 		kg.RelConcernedWith: "CONCERNED_WITH",
 	}
 )
+
+func (ec *executionContext) marshalOSearchConnection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOSecurityProperty2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐSecurityPropertyᚄ(ctx context.Context, v any) ([]kg.SecurityProperty, error) {
 	if v == nil {
@@ -14422,6 +14824,39 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSubgraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreatModel2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐThreatModel(ctx context.Context, sel ast.SelectionSet, v *model.ThreatModel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatModel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTriageCandidate2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TriageCandidate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTriageCandidate2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐTriageCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -88,9 +88,9 @@ func (r *queryResolver) Stakeholders(ctx context.Context) ([]*model.Stakeholder,
 }
 
 // References is the resolver for the references field.
-func (r *queryResolver) References(ctx context.Context, first *int, after *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error) {
-	n := intArg(first, 20)
-	if err := kg.CheckRange("first", n, 1, kg.MaxLimit); err != nil {
+func (r *queryResolver) References(ctx context.Context, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error) {
+	p, err := model.NewPage(first, after, last, before, 20)
+	if err != nil {
 		return nil, err
 	}
 	f := kg.Filter{Kind: kg.KindReference, Author: strArg(author), Text: strArg(search)}
@@ -118,60 +118,39 @@ func (r *queryResolver) References(ctx context.Context, first *int, after *strin
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-
-	page := f
-	if a := strArg(after); a != "" {
-		id, err := model.DecodeCursor("after", a)
-		if err != nil {
-			return nil, err
-		}
-		page.After = id
+	page, err := p.Keyset(f)
+	if err != nil {
+		return nil, err
 	}
-	page.Limit = n + 1 // one more than asked tells whether another page follows
 	ns, err := r.Store.List(ctx, page)
 	if err != nil {
 		return nil, err
 	}
-	more := len(ns) > n
-	if more {
-		ns = ns[:n]
-	}
 	r.prime(ctx, ns)
-
-	conn := &model.ReferenceConnection{
-		Edges:    make([]*model.ReferenceEdge, len(ns)),
-		PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: page.After != ""},
-		Filter:   f,
-	}
-	for i, n := range ns {
-		conn.Edges[i] = &model.ReferenceEdge{Cursor: model.EncodeCursor(n.ID), Node: model.NewReference(n)}
-	}
-	if len(ns) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(ns)-1].Cursor
-	}
-	return conn, nil
+	return model.NewReferenceConnection(p, ns, f), nil
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*model.SearchHit, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) (*model.SearchConnection, error) {
 	if l := utf8.RuneCountInString(query); l > kg.MaxQueryLen {
 		return nil, kg.Errorf(kg.EINVALID, "query", "must be at most %d characters, got %d", kg.MaxQueryLen, l)
 	}
-	n := intArg(first, 20)
-	if err := kg.CheckRange("first", n, 1, kg.MaxLimit); err != nil {
-		return nil, err
-	}
-	hits, err := r.Store.Search(ctx, query, kinds, n)
+	p, err := model.NewPage(first, after, last, before, 20)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.SearchHit, len(hits))
-	for i, h := range hits {
-		r.prime(ctx, []*kg.Node{h.Node})
-		out[i] = &model.SearchHit{Node: model.Wrap(h.Node), Score: h.Score}
+	rank, err := p.Rank("search")
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	hits, err := r.Store.Search(ctx, query, kinds, rank.Fetch())
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hits {
+		r.prime(ctx, []*kg.Node{h.Node})
+	}
+	return model.NewSearchConnection(rank, hits), nil
 }
 
 // Stats is the resolver for the stats field.

@@ -64,16 +64,20 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 }
 
 // Related is the resolver for the related field.
-func (r *queryResolver) Related(ctx context.Context, id string, first *int) ([]*model.Relatedness, error) {
-	n := intArg(first, 10)
-	if err := kg.CheckRange("first", n, 1, kg.MaxLimit); err != nil {
-		return nil, err
-	}
-	rs, err := r.Engine.Related(ctx, id, n)
+func (r *queryResolver) Related(ctx context.Context, id string, first *int, after *string, last *int, before *string) (*model.RelatedConnection, error) {
+	p, err := model.NewPage(first, after, last, before, 10)
 	if err != nil {
 		return nil, err
 	}
-	return model.Relatednesses(rs), nil
+	rank, err := p.Rank("related")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := r.Engine.Related(ctx, id, rank.Fetch())
+	if err != nil {
+		return nil, err
+	}
+	return model.NewRelatedConnection(rank, rs), nil
 }
 
 // ThreatModel is the resolver for the threatModel field.

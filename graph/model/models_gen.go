@@ -19,6 +19,13 @@ type KindCount struct {
 // answer them, the legal questions they raise, the stakeholders who care and the literature that
 // supports every statement. Lists come in a fixed order: failure modes by the paper's number
 // (subtypes last), everything else by id.
+//
+// Root fields whose arguments can be wrong (an unknown id, a bad depth, a cursor from elsewhere) are
+// nullable: a bad argument makes that one field null, its error (with extensions.code and the field's
+// path) is in errors, and the other root fields of the same request still answer.
+//
+// Every object type with an id is identified by it across the whole API (nodes by their slug, edges by
+// TYPE:source:target), so normalised client caches may key objects by __typename and id.
 type Query struct {
 }
 

@@ -151,8 +151,9 @@ func (e ExternalID) Framework() string { return e.x.Framework }
 // Edition is the framework's edition.
 func (e ExternalID) Edition() string { return e.x.Edition }
 
-// ID is the identifier in the framework.
-func (e ExternalID) ID() string { return e.x.ID }
+// Code is the concept's code in the framework. It is not called ID: the same code repeats under
+// several nodes with different match values, and client caches merge objects by id.
+func (e ExternalID) Code() string { return e.x.ID }
 
 // Name is the concept's name in the framework.
 func (e ExternalID) Name() string { return e.x.Name }

@@ -42,23 +42,6 @@ func (p *Path) Edges() []*Edge { return Edges(p.p.Edges) }
 // Length is the number of edges.
 func (p *Path) Length() int { return p.p.Length() }
 
-// Relatedness is a node related to another by shared neighbours.
-type Relatedness struct{ r traverse.Relatedness }
-
-// Relatednesses wraps rs.
-func Relatednesses(rs []traverse.Relatedness) []*Relatedness {
-	return mapAll(rs, func(r traverse.Relatedness) *Relatedness { return &Relatedness{r} })
-}
-
-// Node is the related node.
-func (r *Relatedness) Node() Node { return Wrap(r.r.Node) }
-
-// Score is the Jaccard similarity.
-func (r *Relatedness) Score() float64 { return r.r.Score }
-
-// Shared lists the shared neighbours.
-func (r *Relatedness) Shared() []Node { return Nodes(r.r.Shared) }
-
 // ThreatModel is what threatens a set of assets and what answers it.
 type ThreatModel struct{ t *traverse.ThreatModel }
 

@@ -66,7 +66,7 @@ func normalMix(g *kg.Graph) ([]request, error) {
 	add("FailureModes", `query FailureModes($intent: Intent) { failureModes(intent: $intent) { id name mitigations { id name } } }`,
 		map[string]any{"intent": "INTENTIONAL"})
 	for _, q := range []string{"poisoning", "model inversion", "membership", "adversarial examples", "supply chain", "privacy"} {
-		add("Search", `query Search($q: String!) { search(query: $q, first: 10) { score node { id kind name } } }`,
+		add("Search", `query Search($q: String!) { search(query: $q, first: 10) { edges { score node { id kind name } } } }`,
 			map[string]any{"q": q})
 	}
 	for i := range 3 {

@@ -20,7 +20,7 @@ import (
 var fuzzTemplates = []string{
 	`query($id: ID!, $depth: Int, $limit: Int, $kinds: [NodeKind!], $rels: [RelationType!]) {
 		neighborhood(id: $id, depth: $depth, limit: $limit, kinds: $kinds, relations: $rels) { truncated nodes { id } edges { id } } }`,
-	`query($q: String!, $first: Int, $kinds: [NodeKind!]) { search(query: $q, first: $first, kinds: $kinds) { score node { id } } }`,
+	`query($q: String!, $first: Int, $kinds: [NodeKind!]) { search(query: $q, first: $first, kinds: $kinds) { edges { score node { id } } } }`,
 	`query($first: Int, $after: String, $year: Int, $yearFrom: Int, $yearTo: Int, $author: String, $search: String) {
 		references(first: $first, after: $after, year: $year, yearFrom: $yearFrom, yearTo: $yearTo, author: $author, search: $search) {
 			totalCount pageInfo { endCursor hasNextPage } edges { cursor node { id } } } }`,
@@ -29,11 +29,11 @@ var fuzzTemplates = []string{
 	`query($assets: [ID!]!, $caps: [ID!]) { threatModel(assets: $assets, capabilities: $caps) { failureModes { id } minimalCover { id } uncovered { id } } }`,
 	`query($ids: [ID!]!) { nodes(ids: $ids) { id } subgraph(ids: $ids) { nodes { id } edges { id } } }`,
 	`query($c: [SecurityProperty!], $a: [ID!]) { triage(compromised: $c, assets: $a) { score failureMode { id } } }`,
-	`query($id: ID!, $first: Int, $j: String) { related(id: $id, first: $first) { score node { id } }
+	`query($id: ID!, $first: Int, $j: String) { related(id: $id, first: $first) { edges { score node { id } } }
 		legalExposure(failureMode: $id) { items { question } } legalMatrix(jurisdiction: $j) { rows { id } } }`,
 	`query($id: ID!, $rel: RelationType, $dir: Direction) { node(id: $id) { id degree(relation: $rel) edges(relation: $rel, direction: $dir) { id } } }`,
 	`{ neighborhood(id: "poisoning", depth: %s) { nodes { id } } }`,
-	`{ search(query: %s) { score node { id } } }`,
+	`{ search(query: %s) { edges { score node { id } } } }`,
 	`{ references(first: 2, after: %s) { edges { cursor } } }`,
 	`{ failureModes(intent: %s) { id } node(id: %s) { id } }`,
 }

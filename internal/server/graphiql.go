@@ -38,8 +38,8 @@ var Examples = []Example{
 		Query: `# A researcher: find a failure mode, read what supports it, and look around it.
 query Researcher($q: String!, $id: ID!) {
   search(query: $q, kinds: [FAILURE_MODE], first: 5) {
-    score
-    node { id name summary }
+    pageInfo { hasNextPage endCursor }
+    edges { score node { id name summary } }
   }
   failureMode(id: $id) {
     name
@@ -50,7 +50,7 @@ query Researcher($q: String!, $id: ID!) {
     parent { id name }
     subtypes { id name }
     capabilities { id name }
-    externalIds { framework id name match }
+    externalIds { framework code name match }
     references { id title authors year arxiv doi }
   }
   neighborhood(id: $id, depth: 1, relations: [MITIGATES, TARGETS]) {

@@ -153,18 +153,20 @@ func TestReferencesConnection(t *testing.T) {
 func TestSearch(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
 	var got struct {
-		Search []struct {
-			Score float64
-			Node  struct{ ID, Kind string }
+		Search struct {
+			Edges []struct {
+				Score float64
+				Node  struct{ ID, Kind string }
+			}
 		}
 	}
-	if err := json.Unmarshal(ts.mustData(t, `{ search(query: "poisoning") { score node { id kind } } }`, nil), &got); err != nil {
+	if err := json.Unmarshal(ts.mustData(t, `{ search(query: "poisoning") { edges { score node { id kind } } } }`, nil), &got); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for i, h := range got.Search {
+	for i, h := range got.Search.Edges {
 		ids = append(ids, h.Node.ID)
-		if i > 0 && h.Score > got.Search[i-1].Score {
+		if i > 0 && h.Score > got.Search.Edges[i-1].Score {
 			t.Errorf("hit %d (%s, %v) scores above hit %d", i, h.Node.ID, h.Score, i-1)
 		}
 	}
@@ -173,11 +175,11 @@ func TestSearch(t *testing.T) {
 		t.Errorf("search order %v", ids)
 	}
 
-	data := ts.mustData(t, `{ search(query: "poisoning", kinds: [REFERENCE], first: 5) { node { id } } }`, nil)
-	assertJSON(t, "kinds filter", data, `{"search": [{"node": {"id": "jagielski-2018-manipulating"}}]}`)
+	data := ts.mustData(t, `{ search(query: "poisoning", kinds: [REFERENCE], first: 5) { edges { node { id } } } }`, nil)
+	assertJSON(t, "kinds filter", data, `{"search": {"edges": [{"node": {"id": "jagielski-2018-manipulating"}}]}}`)
 
-	data = ts.mustData(t, `{ search(query: "poisoning", first: 1) { node { id } } }`, nil)
-	assertJSON(t, "first", data, `{"search": [{"node": {"id": "poisoning"}}]}`)
+	data = ts.mustData(t, `{ search(query: "poisoning", first: 1) { edges { node { id } } } }`, nil)
+	assertJSON(t, "first", data, `{"search": {"edges": [{"node": {"id": "poisoning"}}]}}`)
 }
 
 func TestNestedFields(t *testing.T) {
@@ -194,7 +196,7 @@ func TestNestedFields(t *testing.T) {
 				"references": [{"id": "jagielski-2018-manipulating"}, {"id": "sivakumar-2019-failure"}]}}`},
 		{"a failure mode's scalar fields and inverse edges",
 			`{ failureMode(id: "poisoning") {
-				kind intent knowledge violatesAccessAuthorization accessCommentary example severity { level } externalIds { id }
+				kind intent knowledge violatesAccessAuthorization accessCommentary example severity { level } externalIds { code }
 				aliases notes parent { id } subtypes { id } legalConsiderations { id } stakeholders { id }
 				degree citing: degree(relation: CITES)
 				edges(relation: MITIGATES) { id type source target note strength references { id } sourceNode { id kind } targetNode { id } } } }`,
@@ -280,7 +282,7 @@ func TestTraversalQueries(t *testing.T) {
 
 	// The rest: answered without errors, in the shapes the schema promises.
 	for _, q := range []string{
-		`{ related(id: "poisoning") { node { id } score shared { id } } }`,
+		`{ related(id: "poisoning") { edges { node { id } score shared { id } } } }`,
 		`{ triage(compromised: [INTEGRITY], assets: ["training-data"]) { failureMode { id } score matched matchedAssets { id } severity { level } capabilities { id } firstMitigations { mitigation { id } edges { strength } } } }`,
 		`{ legalMatrix(jurisdiction: "US") { rows { id } columns { id } cells { question references { id } } } }`,
 		`{ coverageGaps { withoutMitigation { id } withoutLegal { id } fewReferences { id } mitigationsWithoutEvidence { id } } }`,
@@ -312,9 +314,9 @@ func TestOutOfRangeArgumentsAreBadUserInputNamingTheArgument(t *testing.T) {
 		{`{ references(year: 2019, yearFrom: 2018) { totalCount } }`, nil, "year"},
 		{`{ references(yearFrom: 2020, yearTo: 2018) { totalCount } }`, nil, "yearFrom"},
 		{`{ references(yearTo: -1) { totalCount } }`, nil, "yearTo"},
-		{`{ search(query: "poisoning", first: 0) { score } }`, nil, "first"},
-		{`query($q: String!) { search(query: $q) { score } }`, map[string]any{"q": strings.Repeat("a", kg.MaxQueryLen+1)}, "query"},
-		{`{ search(query: "  ") { score } }`, nil, "query"},
+		{`{ search(query: "poisoning", first: 0) { edges { score } } }`, nil, "first"},
+		{`query($q: String!) { search(query: $q) { edges { score } } }`, map[string]any{"q": strings.Repeat("a", kg.MaxQueryLen+1)}, "query"},
+		{`{ search(query: "  ") { edges { score } } }`, nil, "query"},
 		{`{ neighborhood(id: "poisoning", depth: 0) { truncated } }`, nil, "depth"},
 		{`{ neighborhood(id: "poisoning", depth: 4) { truncated } }`, nil, "depth"},
 		{`{ neighborhood(id: "poisoning", limit: 0) { truncated } }`, nil, "limit"},
@@ -322,7 +324,7 @@ func TestOutOfRangeArgumentsAreBadUserInputNamingTheArgument(t *testing.T) {
 		{`{ paths(from: "poisoning", to: "cfaa", maxLength: 0) { length } }`, nil, "maxLength"},
 		{`{ paths(from: "poisoning", to: "cfaa", maxLength: 7) { length } }`, nil, "maxLength"},
 		{`{ paths(from: "poisoning", to: "cfaa", limit: 0) { length } }`, nil, "limit"},
-		{`{ related(id: "poisoning", first: 0) { score } }`, nil, "first"},
+		{`{ related(id: "poisoning", first: 0) { edges { score } } }`, nil, "first"},
 		{`{ subgraph(ids: ["poisoning", "no-such-node"]) { truncated } }`, nil, "ids"},
 		{`query($ids: [ID!]!) { subgraph(ids: $ids) { truncated } }`, map[string]any{"ids": tooMany}, "ids"},
 		{`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": tooMany}, "ids"},

@@ -173,7 +173,7 @@ func hostileRequests() []hostile {
 			status: unprocessable, code: tooComplex},
 		{name: "a thousand long paths", query: `{ paths(from: "poisoning", to: "gdpr", maxLength: 6, limit: 1000) { nodes { id name } edges { type } } }`,
 			status: unprocessable, code: tooComplex},
-		{name: "cost from variables", query: `query($n: Int) { search(query: "attack", first: $n) { node { ... on FailureMode { mitigations { mitigates { id } } } } } }`,
+		{name: "cost from variables", query: `query($n: Int) { search(query: "attack", first: $n) { edges { node { ... on FailureMode { mitigations { mitigates { id } } } } } } }`,
 			vars: map[string]any{"n": 1000}, status: unprocessable, code: tooComplex},
 
 		// Arguments out of range are the argument's fault, not the query's.
@@ -181,9 +181,9 @@ func hostileRequests() []hostile {
 		{name: "a huge limit in a variable", query: `query($l: Int) { neighborhood(id: "poisoning", limit: $l) { nodes { id } } }`,
 			vars: map[string]any{"l": 1 << 40}, status: http.StatusOK, code: graph.CodeBadUserInput},
 		{name: "a negative depth", query: `{ neighborhood(id: "poisoning", depth: -5) { nodes { id } } }`, status: http.StatusOK, code: graph.CodeBadUserInput},
-		{name: "a megabyte search string", query: `query($q: String!) { search(query: $q) { score } }`,
+		{name: "a megabyte search string", query: `query($q: String!) { search(query: $q) { edges { score } } }`,
 			vars: map[string]any{"q": strings.Repeat("poison ", 1_000_000/7)}, status: http.StatusOK, code: graph.CodeBadUserInput},
-		{name: "a search string of invalid UTF-8", body: `{"query": "query($q: String!) { search(query: $q) { score } }", "variables": {"q": "` + "\xff\xfe" + strings.Repeat("x", 600) + `"}}`,
+		{name: "a search string of invalid UTF-8", body: `{"query": "query($q: String!) { search(query: $q) { edges { score } } }", "variables": {"q": "` + "\xff\xfe" + strings.Repeat("x", 600) + `"}}`,
 			status: http.StatusOK, code: graph.CodeBadUserInput},
 
 		// Bodies.
