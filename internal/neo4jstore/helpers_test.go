@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/neo4jstore"
@@ -23,7 +24,7 @@ func open(tb testing.TB) *neo4jstore.Store {
 
 func openURI(tb testing.TB, uri string) *neo4jstore.Store {
 	tb.Helper()
-	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: uri, AllowEmpty: true})
+	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: uri, AllowEmpty: true, CheckTimeout: time.Minute})
 	if err != nil {
 		tb.Fatalf("Open(%s): %v", uri, err)
 	}

@@ -327,7 +327,17 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	return st, nil
 }
 
-// Ping implements kg.Store with a trivial statement on the configured database.
+// Ping implements kg.Store with a trivial statement on the configured database. Every failure is
+// EUNAVAILABLE, a server that does not answer within ctx's time included: the server's fault,
+// whatever the caller's deadline (docs/OPERATIONS.md, "One cause, one code").
 func (s *Store) Ping(ctx context.Context) error {
-	return s.read(ctx, cypherPing, nil, func([]*neo4j.Record) error { return nil })
+	err := s.read(ctx, cypherPing, nil, func([]*neo4j.Record) error { return nil })
+	switch kg.ErrorCode(err) {
+	case "", kg.EUNAVAILABLE:
+		return err
+	case kg.ETIMEOUT:
+		return kg.Wrap(kg.EUNAVAILABLE, err, "the graph database did not answer in time")
+	default:
+		return kg.Wrap(kg.EUNAVAILABLE, err, "the graph database failed")
+	}
 }

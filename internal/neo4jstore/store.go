@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,10 @@ type Config struct {
 	QueryTimeout time.Duration
 	// MaxConnections is the size of the connection pool (default 100).
 	MaxConnections int
+	// CheckTimeout bounds the start-up check of Open, and each attempt of Connect: connecting,
+	// authenticating, finding the database and a graph in it (default 15s). A hung server fails
+	// the check with ErrUnreachable ("did not answer in time") instead of holding start-up.
+	CheckTimeout time.Duration
 	// AllowEmpty lets Open succeed on a database without failgraph nodes: the seed command
 	// opens the store to fill it.
 	AllowEmpty bool
@@ -57,6 +62,7 @@ const (
 	DefaultAcquireTimeout = 2 * time.Second
 	DefaultQueryTimeout   = 15 * time.Second
 	DefaultMaxConnections = 100
+	DefaultCheckTimeout   = 15 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -74,6 +80,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxConnections <= 0 {
 		c.MaxConnections = DefaultMaxConnections
+	}
+	if c.CheckTimeout <= 0 {
+		c.CheckTimeout = DefaultCheckTimeout
 	}
 	return c
 }
@@ -93,6 +102,20 @@ type OpenError struct {
 	Reason error  // one of the Err* values above
 	Msg    string // the whole explanation
 	Err    error  // the driver's error, or nil
+
+	where string // the part of Msg that names the server, left out of brief
+}
+
+// brief is Msg without the server's address and without the driver's error: safe to show clients
+// (in /readyz and in errors).
+func (e *OpenError) brief() string {
+	if e == nil {
+		return "unknown reason"
+	}
+	if e.where != "" {
+		return "Neo4j " + strings.TrimPrefix(e.Msg, e.where+" ")
+	}
+	return e.Msg
 }
 
 func (e *OpenError) Error() string {
@@ -115,11 +138,38 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	cfg    Config
 	trips  atomic.Int64
+	// notReady, until the start-up check has passed (New without Open or Connect), is the answer
+	// of every call: EUNAVAILABLE with the reason of the last failed check.
+	notReady atomic.Pointer[kg.Error]
+	// answered is when the server last answered a statement (Unix nanoseconds).
+	answered atomic.Int64
+
+	probeMu sync.Mutex
+	probe   *probe // guarded by probeMu; the probe of answering in flight, if any
 }
 
 // Open connects to Neo4j and checks that it answers, that the credentials and the database are
-// good and, unless cfg.AllowEmpty, that the database holds a graph. Failures are *OpenError.
+// good and, unless cfg.AllowEmpty, that the database holds a graph, all within cfg.CheckTimeout.
+// Failures are *OpenError.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.cfg.CheckTimeout)
+	defer cancel()
+	if err := s.check(cctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	s.notReady.Store(nil)
+	return s, nil
+}
+
+// New makes a Store without talking to the server: it checks cfg (a malformed URI is an
+// *OpenError with ErrConfig) and builds the driver. Until Connect has succeeded every call of the
+// store answers EUNAVAILABLE ("not connected yet").
+func New(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	u, err := url.Parse(cfg.URI)
 	if err != nil || u.Host == "" {
@@ -147,11 +197,60 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, &OpenError{Reason: ErrConfig, Msg: fmt.Sprintf("invalid Neo4j URI %q", cfg.URI), Err: err}
 	}
 	s := &Store{driver: drv, cfg: cfg}
-	if err := s.check(ctx); err != nil {
-		_ = drv.Close(context.WithoutCancel(ctx))
-		return nil, err
-	}
+	s.notReady.Store(kg.Errorf(kg.EUNAVAILABLE, "", "the graph database is not connected yet"))
 	return s, nil
+}
+
+// Retrying tells what Connect may retry from what it must give up on: a server that cannot be
+// reached or does not answer in time, or a database without a graph, may mend by itself; a
+// malformed URI, rejected credentials or a missing database will not.
+func Retrying(err error) bool {
+	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrEmpty)
+}
+
+// Backoff bounds of Connect: the first retry waits ConnectBackoffMin, each next one twice as long, at
+// most ConnectBackoffMax.
+const (
+	ConnectBackoffMin = 250 * time.Millisecond
+	ConnectBackoffMax = 5 * time.Second
+)
+
+// Connect runs the check of Open until it passes, each attempt bounded by CheckTimeout, retrying with
+// backoff what may mend by itself (Retrying). Meanwhile every call of the store answers
+// EUNAVAILABLE with the reason of the last failed attempt (/readyz shows it). It returns nil once
+// the store serves, the *OpenError that retrying cannot mend, or ctx's error. failed, if not nil,
+// is told of every failed attempt and of the wait before the next.
+func (s *Store) Connect(ctx context.Context, failed func(err *OpenError, attempts int, wait time.Duration)) error {
+	wait := ConnectBackoffMin
+	for n := 1; ; n++ {
+		actx, cancel := context.WithTimeout(ctx, s.cfg.CheckTimeout)
+		err := s.check(actx)
+		cancel()
+		if err == nil {
+			s.notReady.Store(nil)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var oe *OpenError
+		if !errors.As(err, &oe) || !Retrying(err) {
+			s.notReady.Store(kg.Wrap(kg.EUNAVAILABLE, err, "the graph database cannot serve: "+oe.brief()))
+			return err
+		}
+		s.notReady.Store(kg.Wrap(kg.EUNAVAILABLE, err, "the graph database is not connected yet: "+oe.brief()))
+		if failed != nil {
+			failed(oe, n, wait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, ConnectBackoffMax)
+	}
 }
 
 // check classifies what stops the store from serving.
@@ -161,7 +260,12 @@ func (s *Store) check(ctx context.Context) error {
 		return s.openError(ctx, where, err)
 	}
 	var seeded bool
-	err := s.run(ctx, neo4j.AccessModeRead, cypherAnyNode, nil, func(recs []*neo4j.Record) error {
+	// The statement has the check's time: right after the server starts the first one can be slow.
+	timeout := s.cfg.QueryTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = max(time.Until(dl), time.Millisecond)
+	}
+	err := s.exec(ctx, timeout, neo4j.AccessModeRead, cypherAnyNode, nil, func(recs []*neo4j.Record) error {
 		seeded = len(recs) > 0
 		return nil
 	})
@@ -176,17 +280,20 @@ func (s *Store) check(ctx context.Context) error {
 
 func (s *Store) openError(ctx context.Context, where string, err error) error {
 	var ne *neo4j.Neo4jError
+	mk := func(reason error, brief string) *OpenError {
+		return &OpenError{Reason: reason, Msg: where + " " + brief, Err: err, where: where}
+	}
 	switch {
 	case ctx.Err() != nil:
-		return &OpenError{Reason: ErrUnreachable, Msg: where + " did not answer in time", Err: err}
+		return mk(ErrUnreachable, "did not answer in time")
 	case errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security."):
-		return &OpenError{Reason: ErrUnauthorized, Msg: fmt.Sprintf("%s rejected the credentials of user %q (set FAILGRAPH_NEO4J_USER and FAILGRAPH_NEO4J_PASSWORD)", where, s.cfg.User), Err: err}
+		return mk(ErrUnauthorized, fmt.Sprintf("rejected the credentials of user %q (set FAILGRAPH_NEO4J_USER and FAILGRAPH_NEO4J_PASSWORD)", s.cfg.User))
 	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Database.DatabaseNotFound":
-		return &OpenError{Reason: ErrNoDatabase, Msg: fmt.Sprintf("%s has no database %q", where, s.cfg.Database), Err: err}
+		return mk(ErrNoDatabase, fmt.Sprintf("has no database %q (set --neo4j-database or FAILGRAPH_NEO4J_DATABASE)", s.cfg.Database))
 	case unavailable(err):
-		return &OpenError{Reason: ErrUnreachable, Msg: where + " is unreachable (is it running?)", Err: err}
+		return mk(ErrUnreachable, "is unreachable (is it running?)")
 	default:
-		return &OpenError{Reason: ErrUnreachable, Msg: where + " cannot serve", Err: err}
+		return mk(ErrUnreachable, "cannot serve")
 	}
 }
 
@@ -210,26 +317,84 @@ func (s *Store) run(ctx context.Context, mode neo4j.AccessMode, cypher string, p
 
 // runFor is run with another server-side timeout.
 func (s *Store) runFor(ctx context.Context, timeout time.Duration, mode neo4j.AccessMode, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
+	if e := s.notReady.Load(); e != nil {
+		return e
+	}
+	return s.exec(ctx, timeout, mode, cypher, params, use)
+}
+
+// exec is runFor without the start-up gate, for the check itself.
+func (s *Store) exec(ctx context.Context, timeout time.Duration, mode neo4j.AccessMode, cypher string, params map[string]any, use func([]*neo4j.Record) error) error {
 	if err := kg.CtxErr(ctx); err != nil {
 		return err
 	}
 	var (
-		recs []*neo4j.Record
-		err  error
+		recs  []*neo4j.Record
+		err   error
+		start = time.Now()
 	)
 	for attempt := 1; ; attempt++ {
 		recs, err = s.once(ctx, timeout, mode, cypher, params)
+		var ne *neo4j.Neo4jError
+		if err == nil || errors.As(err, &ne) {
+			s.answered.Store(time.Now().UnixNano())
+		}
 		if err == nil || attempt == maxAttempts || ctx.Err() != nil || !brokenConnection(err) {
 			break
 		}
 	}
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && cypher != cypherPing && !s.answering(ctx, start) {
+			return kg.Wrap(kg.EUNAVAILABLE, err, "the graph database did not answer")
+		}
 		return s.classify(ctx, err)
 	}
 	if err := use(recs); err != nil {
 		return s.classify(ctx, err)
 	}
 	return nil
+}
+
+// ProbeTimeout bounds the probe that tells a hung server from a slow query.
+const ProbeTimeout = time.Second
+
+// answering tells, for a call that started at start and ran out of time, whether the server was
+// answering meanwhile: some statement got an answer since start, or else a probe (RETURN 1 on
+// another connection, at most ProbeTimeout) does. A call that ran out of time against a server that
+// answers is TIMEOUT (the query was slow); against one that answers nobody, UNAVAILABLE (the server
+// is hung), the code of every other way the server fails. Concurrent callers share one probe.
+func (s *Store) answering(ctx context.Context, start time.Time) bool {
+	if s.answered.Load() >= start.UnixNano() {
+		return true
+	}
+	s.probeMu.Lock()
+	p := s.probe
+	if p == nil {
+		p = &probe{done: make(chan struct{})}
+		s.probe = p
+		go func() {
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ProbeTimeout)
+			defer cancel()
+			_, err := s.once(pctx, ProbeTimeout, neo4j.AccessModeRead, cypherPing, nil)
+			p.ok = err == nil
+			if p.ok {
+				s.answered.Store(time.Now().UnixNano())
+			}
+			s.probeMu.Lock()
+			s.probe = nil
+			s.probeMu.Unlock()
+			close(p.done)
+		}()
+	}
+	s.probeMu.Unlock()
+	<-p.done
+	return p.ok
+}
+
+// probe is one probe of answering, shared by the callers that wait for it.
+type probe struct {
+	done chan struct{}
+	ok   bool // written before done is closed
 }
 
 func (s *Store) once(ctx context.Context, timeout time.Duration, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {

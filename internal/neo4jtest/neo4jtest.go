@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -122,13 +123,22 @@ type Instance struct {
 // StartInstance starts the named instance on port and stops it when tb ends.
 func StartInstance(tb testing.TB, name string, port int) *Instance {
 	tb.Helper()
-	in := &Instance{Name: name, Port: port}
+	in := StoppedInstance(tb, name, port)
+	in.Start(tb)
+	return in
+}
+
+// StoppedInstance returns the named instance on port, stopped (a test of what happens before the
+// database is up starts it itself), and stops it when tb ends.
+func StoppedInstance(tb testing.TB, name string, port int) *Instance {
+	tb.Helper()
+	in := &Instance{Name: name, Port: port, URI: fmt.Sprintf("bolt://127.0.0.1:%d", port)}
 	tb.Cleanup(func() {
 		if _, err := script(in.env(), "stop"); err != nil {
 			tb.Errorf("neo4jtest: stopping instance %s: %v", name, err)
 		}
 	})
-	in.Start(tb)
+	in.Stop(tb)
 	return in
 }
 
@@ -152,4 +162,43 @@ func (in *Instance) Stop(tb testing.TB) {
 	if _, err := script(in.env(), "stop"); err != nil {
 		tb.Fatalf("neo4jtest: stopping instance %s: %v", in.Name, err)
 	}
+}
+
+// Pid returns the process id of the running instance, as scripts/neo4j.sh records it.
+func (in *Instance) Pid(tb testing.TB) int {
+	tb.Helper()
+	out, err := script(in.env(), "status")
+	if err != nil {
+		tb.Fatalf("neo4jtest: status of instance %s: %v", in.Name, err)
+	}
+	for _, f := range strings.Fields(out) {
+		if p, ok := strings.CutPrefix(f, "pid="); ok {
+			if pid, err := strconv.Atoi(p); err == nil {
+				return pid
+			}
+		}
+	}
+	tb.Fatalf("neo4jtest: no pid in the status of instance %s: %q", in.Name, out)
+	return 0
+}
+
+// Hang stops the instance's process with SIGSTOP: it keeps its port and accepts connections but
+// answers nothing, as a server that hangs does. The returned function resumes it (SIGCONT); it
+// also runs when tb ends, so that a failed test leaves no hung server behind.
+func (in *Instance) Hang(tb testing.TB) (resume func()) {
+	tb.Helper()
+	pid := in.Pid(tb)
+	var once sync.Once
+	resume = func() {
+		once.Do(func() {
+			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+				tb.Errorf("neo4jtest: resuming instance %s (pid %d): %v", in.Name, pid, err)
+			}
+		})
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		tb.Fatalf("neo4jtest: hanging instance %s (pid %d): %v", in.Name, pid, err)
+	}
+	tb.Cleanup(resume)
+	return resume
 }
