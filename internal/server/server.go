@@ -185,9 +185,11 @@ func setDefault[T int | time.Duration](v *T, def T) {
 func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	cfg = cfg.withDefaults()
 	m := newMetrics()
-	store = &countingStore{s: store, m: m}
+	store = &countingStore{s: store, m: m, health: &storeHealth{log: log}}
+	// Warnings (TIMEOUT and UNAVAILABLE errors) are sampled: an outage fails every request.
+	quiet := slog.New(newSampler(log.Handler()))
 
-	gql := chain(graphqlHandler(cfg, store, log),
+	gql := chain(graphqlHandler(cfg, store, quiet),
 		checkRequest,
 		admit(cfg.MaxInFlight, cfg.QueueWait, m),
 		limitBody(cfg.MaxBodyBytes),
@@ -295,7 +297,9 @@ func readyz(store kg.Store, log *slog.Logger) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := store.Ping(ctx); err != nil {
-			log.WarnContext(ctx, "not ready", "requestId", graph.RequestID(ctx), "err", err.Error())
+			// The store's state changes are logged by storeHealth; a probe every few seconds
+			// must not add a line each.
+			log.DebugContext(ctx, "not ready", "requestId", graph.RequestID(ctx), "err", err.Error())
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{
 				"status": "unavailable",
 				"code":   kg.ErrorCode(err),

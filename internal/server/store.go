@@ -8,10 +8,12 @@ import (
 )
 
 // countingStore is a kg.Store that counts and times every call of the store it wraps, in the
-// server's metrics and in the request's store-call count (its log line). It changes no answer.
+// server's metrics and in the request's store-call count (its log line), and follows the store's
+// health (storeHealth). It changes no answer.
 type countingStore struct {
-	s kg.Store
-	m *metrics
+	s      kg.Store
+	m      *metrics
+	health *storeHealth
 }
 
 var _ kg.Store = (*countingStore)(nil)
@@ -21,6 +23,7 @@ func (c *countingStore) done(ctx context.Context, method string, start time.Time
 	if err != nil {
 		code = kg.ErrorCode(err)
 	}
+	c.health.observe(method, err)
 	c.m.storeCalls.WithLabelValues(method, code).Inc()
 	c.m.storeDuration.WithLabelValues(method).Observe(time.Since(start).Seconds())
 	if ri := infoFrom(ctx); ri != nil {
