@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/neo4jstore"
 )
@@ -16,6 +17,8 @@ var neo4jSettings = []setting{
 		help: "Neo4j user; none for a server without authentication (the password comes from FAILGRAPH_NEO4J_PASSWORD)"},
 	{flag: "neo4j-database", env: "FAILGRAPH_NEO4J_DATABASE", def: neo4jstore.DefaultDatabase,
 		help: "Neo4j database to use"},
+	{flag: "neo4j-check-timeout", env: "FAILGRAPH_NEO4J_CHECK_TIMEOUT", def: neo4jstore.DefaultCheckTimeout.String(),
+		help: "how long the start-up check of Neo4j may take (connect, authenticate, find the database and its graph); serve then retries with backoff, seed gives up"},
 }
 
 // envNeo4jPassword is read from the environment only.
@@ -48,5 +51,11 @@ func neo4jConfig(get func(name string) (string, string), getenv func(string) str
 	if c.Database == "" {
 		return c, fmt.Errorf("%s: must not be empty", src)
 	}
+	v, src := get("neo4j-check-timeout")
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return c, fmt.Errorf("%s: want a positive duration such as 10s, got %q", src, v)
+	}
+	c.CheckTimeout = d
 	return c, nil
 }

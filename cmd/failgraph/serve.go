@@ -291,11 +291,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g, Neo4j: c.Neo4j}, log)
+	store, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g, Neo4j: c.Neo4j}, log)
 	if err != nil {
 		return fmt.Errorf("opening the %s store: %w", c.Store, err)
 	}
-	defer closeStore()
+	defer store.Close()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -320,19 +320,40 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
+	// The store connects while the server listens: /healthz answers at once, /readyz says why the
+	// store is not ready until it is. A setting that cannot work stops serve.
+	cctx, stopConnect := context.WithCancel(ctx)
+	defer stopConnect()
+	failed := make(chan error, 1)
+	if store.Connect != nil {
+		go func() {
+			if err := store.Connect(cctx); err != nil {
+				failed <- err
+			}
+		}()
+	}
+
+	var stopErr error
 	select {
 	case err := <-served:
 		return fmt.Errorf("serving: %w", err)
+	case err := <-failed:
+		stopErr = fmt.Errorf("opening the %s store: %w", c.Store, err)
+		log.Error("cannot serve", "store", c.Store, "err", err.Error())
 	case <-ctx.Done():
 	}
+	stopConnect()
 	log.Info("shutting down", "timeout", c.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutting down: %w (in-flight requests were cut off)", err)
+		return errors.Join(stopErr, fmt.Errorf("shutting down: %w (in-flight requests were cut off)", err))
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serving: %w", err)
+		return errors.Join(stopErr, fmt.Errorf("serving: %w", err))
+	}
+	if stopErr != nil {
+		return stopErr
 	}
 	log.Info("stopped")
 	return nil

@@ -50,8 +50,8 @@ func TestServeRefusesBadSettingsNamingThem(t *testing.T) {
 			`FAILGRAPH_SHUTDOWN_TIMEOUT: want a duration such as 10s, got "soon"`},
 		{"unknown log format", []string{"--log-format", "xml"}, nil, `--log-format: unknown log format "xml" (want text or json)`},
 		{"unknown log level", nil, []string{"FAILGRAPH_LOG_LEVEL", "loud"}, `FAILGRAPH_LOG_LEVEL: unknown log level "loud"`},
-		{"an unreachable neo4j", []string{"--store", "neo4j", "--seed-dir", minimalSeed, "--neo4j-uri", "bolt://127.0.0.1:1"}, nil,
-			"opening the neo4j store: Neo4j at bolt://127.0.0.1:1"},
+		{"a neo4j check timeout that is not a duration", []string{"--store", "neo4j", "--neo4j-check-timeout", "1"}, nil,
+			`--neo4j-check-timeout: want a positive duration such as 10s, got "1"`},
 		{"a bad neo4j uri", nil, []string{"FAILGRAPH_STORE", "neo4j", "FAILGRAPH_NEO4J_URI", "http://127.0.0.1:7474"},
 			`FAILGRAPH_NEO4J_URI: "http://127.0.0.1:7474" has scheme "http"`},
 	}
