@@ -74,7 +74,8 @@ const serveUsageHead = `Usage: failgraph serve [flags]
 
 Serves the GraphQL API at /graphql, GraphiQL at /, liveness at /healthz, readiness at /readyz and
 Prometheus metrics at /metrics. docs/OPERATIONS.md explains every limit, error code and metric.
-Stops on SIGINT or SIGTERM, letting in-flight requests finish.
+Stops on SIGINT or SIGTERM: refuses new requests (503 UNAVAILABLE, "shutting down"), lets those in
+flight finish within --shutdown-timeout.
 
 Every flag can also be set with its environment variable; a flag wins over the variable.
 
@@ -273,6 +274,30 @@ func loadSeed(dir string, stderr io.Writer) (*kg.Graph, error) {
 	return g, err
 }
 
+// drainSettle is the least time a draining server keeps its listener and connections open, so that
+// clients between two requests send their next one and get the refusal (with Connection: close)
+// rather than a connection closed under them.
+const drainSettle = 250 * time.Millisecond
+
+// drainServer refuses new requests and waits, within ctx, until those in flight are done and
+// drainSettle has passed; the caller then closes the listener and idle connections.
+func drainServer(ctx context.Context, d *server.Drain, log *slog.Logger, timeout time.Duration) error {
+	start := time.Now()
+	d.Start()
+	log.Info("shutting down: refusing new requests, letting those in flight finish", "inFlight", d.InFlight(), "timeout", timeout.String())
+	settle := time.NewTimer(drainSettle)
+	defer settle.Stop()
+	select {
+	case <-settle.C:
+	case <-ctx.Done():
+	}
+	if err := d.Wait(ctx); err != nil {
+		return fmt.Errorf("shutting down: %d requests still in flight after %v were cut off", d.InFlight(), timeout)
+	}
+	log.Info("drained", "after", time.Since(start).Round(time.Millisecond).String())
+	return nil
+}
+
 // runServe serves until ctx ends, then drains in-flight requests for up to the shutdown timeout.
 // It prints "listening on http://HOST:PORT" to stdout once the port is open.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -301,6 +326,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.Addr, err)
 	}
+	drain := server.NewDrain()
+	c.Server.Drain = drain
 	srv := &http.Server{
 		Handler:           server.New(c.Server, store, log),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -343,9 +370,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	stopConnect()
-	log.Info("shutting down", "timeout", c.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownTimeout)
 	defer cancel()
+	if err := drainServer(sctx, drain, log, c.ShutdownTimeout); err != nil {
+		_ = srv.Close()
+		return errors.Join(stopErr, err)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return errors.Join(stopErr, fmt.Errorf("shutting down: %w (in-flight requests were cut off)", err))
 	}

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -195,5 +197,93 @@ func TestServeAnswersThenShutsDownOnCancel(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
 		t.Errorf("no json log of the stop:\n%s", stderr.String())
+	}
+}
+
+// TestServeDrainsOnShutdown shuts serve down under load from clients on keep-alive connections:
+// every request gets an answer — the ones in flight their data, the ones after the signal a 503
+// UNAVAILABLE that says the server is shutting down — or finds the port closed; none has its
+// connection closed under it.
+func TestServeDrainsOnShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, done := startServe(t, ctx, []string{"serve", "--addr", "127.0.0.1:0", "--shutdown-timeout", "20s"},
+		serveEnv(), io.Discard)
+
+	// A query of milliseconds on the embedded seed, so that requests are in flight when
+	// the signal comes.
+	const query = `{"query": "{ failureModes { id mitigations { id references { id } } } }"}`
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+
+	type outcome struct{ ok, refused, portClosed, dropped int }
+	results := make(chan outcome)
+	answered := make(chan struct{}, 1000)
+	for range 8 {
+		go func() {
+			var o outcome
+			defer func() { results <- o }()
+			for {
+				resp, err := client.Post(base+"/graphql", "application/json", strings.NewReader(query))
+				if err != nil {
+					if errors.Is(err, syscall.ECONNREFUSED) {
+						o.portClosed++
+					} else {
+						t.Logf("dropped: %v", err)
+						o.dropped++
+					}
+					return
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				switch {
+				case err != nil:
+					t.Logf("dropped while reading the answer: %v", err)
+					o.dropped++
+					return
+				case resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(`"failureModes":[{`)):
+					o.ok++
+					select {
+					case answered <- struct{}{}:
+					default:
+					}
+				case resp.StatusCode == http.StatusServiceUnavailable && bytes.Contains(body, []byte(`"code":"UNAVAILABLE"`)) &&
+					bytes.Contains(body, []byte("shutting down")) && resp.Close: // Connection: close
+					o.refused++
+					return // a client told the server is going away goes elsewhere
+				default:
+					t.Errorf("unexpected answer %d %v: %.200s", resp.StatusCode, resp.Header, body)
+					return
+				}
+			}
+		}()
+	}
+	for range 16 { // the clients are busy: shut down in the middle of their requests
+		<-answered
+	}
+	cancel()
+	var total outcome
+	for range 8 {
+		o := <-results
+		total.ok += o.ok
+		total.refused += o.refused
+		total.portClosed += o.portClosed
+		total.dropped += o.dropped
+	}
+	t.Logf("answered %d, refused %d, found the port closed %d, dropped %d", total.ok, total.refused, total.portClosed, total.dropped)
+	if total.dropped > 0 {
+		t.Errorf("%d requests dropped during shutdown, want none", total.dropped)
+	}
+	if total.refused == 0 {
+		t.Errorf("no client was told the server is shutting down")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }

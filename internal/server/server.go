@@ -119,6 +119,10 @@ type Config struct {
 	// Pprof serves net/http/pprof at /debug/pprof/. Profiles expose internals and cost CPU: keep it
 	// off on a public address.
 	Pprof bool
+
+	// Drain, when not nil, is how the server shuts down without dropping requests: after
+	// Drain.Start it refuses new requests with 503 UNAVAILABLE and lets those in flight finish.
+	Drain *Drain
 }
 
 // DefaultConfig is the configuration of a local development server.
@@ -177,7 +181,7 @@ func setDefault[T int | time.Duration](v *T, def T) {
 //
 // Middleware, outermost first:
 //
-//	every path: requestID → observe (log line, metrics) → cors → routes
+//	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors → routes
 //	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders → gqlgen
 //
 // A request waits for a slot before its body is read, so bodies in memory are bounded by
@@ -219,6 +223,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	return chain(mux,
 		requestID,
 		observe(log, m),
+		cfg.Drain.middleware,
 		corsMiddleware(cfg.CORSOrigins),
 	)
 }
