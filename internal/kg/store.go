@@ -42,7 +42,8 @@ type Store interface {
 	// Stats returns the number of nodes by kind and edges by type.
 	Stats(ctx context.Context) (Stats, error)
 
-	// Ping reports whether the store can answer: nil, or EUNAVAILABLE.
+	// Ping reports whether the store can answer: nil, or EUNAVAILABLE (a store that does not answer
+	// before ctx's deadline included; a ctx already ended is ETIMEOUT, as everywhere).
 	Ping(ctx context.Context) error
 }
 

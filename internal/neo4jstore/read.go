@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -327,15 +328,21 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	return st, nil
 }
 
-// Ping implements kg.Store with a trivial statement on the configured database. Every failure is
-// EUNAVAILABLE, a server that does not answer within ctx's time included: the server's fault,
-// whatever the caller's deadline (docs/OPERATIONS.md, "One cause, one code").
+// Ping implements kg.Store with a trivial statement on the configured database. A context that has
+// already ended is ETIMEOUT, as for every method; once sent, every failure is EUNAVAILABLE, a server
+// that does not answer before ctx's deadline included: the server's fault, whatever the caller's
+// deadline (docs/OPERATIONS.md, "One cause, one code").
 func (s *Store) Ping(ctx context.Context) error {
-	err := s.read(ctx, cypherPing, nil, func([]*neo4j.Record) error { return nil })
-	switch kg.ErrorCode(err) {
-	case "", kg.EUNAVAILABLE:
+	if err := kg.CtxErr(ctx); err != nil {
 		return err
-	case kg.ETIMEOUT:
+	}
+	err := s.read(ctx, cypherPing, nil, func([]*neo4j.Record) error { return nil })
+	switch {
+	case err == nil, kg.ErrorCode(err) == kg.EUNAVAILABLE:
+		return err
+	case errors.Is(ctx.Err(), context.Canceled):
+		return err // the caller gave up: not the server's fault
+	case kg.ErrorCode(err) == kg.ETIMEOUT:
 		return kg.Wrap(kg.EUNAVAILABLE, err, "the graph database did not answer in time")
 	default:
 		return kg.Wrap(kg.EUNAVAILABLE, err, "the graph database failed")
