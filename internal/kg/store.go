@@ -35,6 +35,14 @@ type Store interface {
 	// the batch method behind edge loaders and every traversal: one call per level of depth.
 	Adjacent(ctx context.Context, ids []string, dir Direction, types []RelType) (map[string][]Edge, error)
 
+	// Expand reads the nodes with the given ids and, in the same call, everything plan asks around
+	// them: from each node reached, the steps of plan for its kind, recursively. Absent ids are left
+	// out of the answer without an error, like Nodes; every step's edges are filed under the step's
+	// key in EdgeLess order (empty when there are none), as Adjacent gives them. It is the batch
+	// method behind GraphQL selections: a selection's whole tree is one call, whatever the number of
+	// results.
+	Expand(ctx context.Context, ids []string, plan Plan) (*Expansion, error)
+
 	// Search returns up to limit nodes whose text matches query, scored by Score over Document, best
 	// first, ties by id. kinds restricts the kinds (all when empty). An empty query is EINVALID.
 	Search(ctx context.Context, query string, kinds []Kind, limit int) ([]Hit, error)

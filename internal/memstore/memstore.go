@@ -6,6 +6,8 @@ package memstore
 
 import (
 	"context"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,9 +28,12 @@ type graph struct {
 	nodes  map[string]*kg.Node
 	byKind map[kg.Kind][]*kg.Node // NodeLess order
 	byID   map[kg.Kind][]*kg.Node // id order, for keyset pagination
-	out    map[string][]kg.Edge   // EdgeLess order
-	in     map[string][]kg.Edge
-	both   map[string][]kg.Edge
+	// Each edge is held once, in edges; a node's outgoing and incoming edges are indexes into it,
+	// each list in EdgeLess order. A node's edges in both directions are the merge of the two lists,
+	// made when asked: holding them a third time would cost more memory than merging costs time.
+	edges  []kg.Edge
+	out    map[string][]int32
+	in     map[string][]int32
 	index  map[string][]string // token -> node ids, id order
 	tokens []string            // sorted distinct tokens, for prefix lookups
 	stats  kg.Stats
@@ -62,9 +67,9 @@ func build(g *kg.Graph) (*graph, error) {
 		nodes:  make(map[string]*kg.Node, len(g.Nodes)),
 		byKind: map[kg.Kind][]*kg.Node{},
 		byID:   map[kg.Kind][]*kg.Node{},
-		out:    map[string][]kg.Edge{},
-		in:     map[string][]kg.Edge{},
-		both:   map[string][]kg.Edge{},
+		edges:  make([]kg.Edge, 0, len(g.Edges)),
+		out:    map[string][]int32{},
+		in:     map[string][]int32{},
 		index:  map[string][]string{},
 		stats:  kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}},
 	}
@@ -83,29 +88,53 @@ func build(g *kg.Graph) (*graph, error) {
 			ng.index[t] = append(ng.index[t], c.ID)
 		}
 	}
-	seen := map[string]bool{}
+	if len(g.Edges) > math.MaxInt32 {
+		return nil, kg.Errorf(kg.EINVALID, "", "%d edges: at most %d", len(g.Edges), math.MaxInt32)
+	}
+	seen := make(map[string]bool, len(g.Edges))
 	for _, e := range g.Edges {
 		if !e.Type.Valid() {
 			return nil, kg.Errorf(kg.EINVALID, "", "edge %q has unknown type %q", e.ID, e.Type)
 		}
-		if ng.nodes[e.Source] == nil || ng.nodes[e.Target] == nil {
+		src, tgt := ng.nodes[e.Source], ng.nodes[e.Target]
+		if src == nil || tgt == nil {
 			return nil, kg.Errorf(kg.EINVALID, "", "edge %s joins a missing node", kg.EdgeID(e.Type, e.Source, e.Target))
 		}
-		c := e.Clone()
+		// The strings of an edge share the memory of the node ids and type names they repeat.
+		c := kg.Edge{Type: relType(e.Type), Source: src.ID, Target: tgt.ID, Note: e.Note, Strength: e.Strength}
+		if len(e.Refs) > 0 {
+			c.Refs = make([]string, len(e.Refs))
+			for i, r := range e.Refs {
+				if n := ng.nodes[r]; n != nil {
+					r = n.ID
+				}
+				c.Refs[i] = r
+			}
+		}
 		c.ID = kg.EdgeID(c.Type, c.Source, c.Target)
 		if seen[c.ID] {
 			return nil, kg.Errorf(kg.EINVALID, "", "duplicate edge %s", c.ID)
 		}
 		seen[c.ID] = true
-		ng.out[c.Source] = append(ng.out[c.Source], c)
-		ng.in[c.Target] = append(ng.in[c.Target], c)
-		ng.both[c.Source] = append(ng.both[c.Source], c)
-		ng.both[c.Target] = append(ng.both[c.Target], c)
+		i := int32(len(ng.edges))
+		ng.edges = append(ng.edges, c)
+		ng.out[c.Source] = append(ng.out[c.Source], i)
+		ng.in[c.Target] = append(ng.in[c.Target], i)
 		ng.stats.Edges[c.Type]++
 	}
-	for _, m := range []map[string][]kg.Edge{ng.out, ng.in, ng.both} {
-		for _, es := range m {
-			kg.SortEdges(es)
+	less := func(a, b int32) int {
+		switch {
+		case kg.EdgeLess(ng.edges[a], ng.edges[b]):
+			return -1
+		case kg.EdgeLess(ng.edges[b], ng.edges[a]):
+			return 1
+		}
+		return 0
+	}
+	for _, m := range []map[string][]int32{ng.out, ng.in} {
+		for id, is := range m {
+			slices.SortFunc(is, less)
+			m[id] = slices.Clip(is)
 		}
 	}
 	for k, ns := range ng.byKind {
@@ -217,44 +246,169 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	if err != nil {
 		return nil, err
 	}
-	src := g.both
-	switch dir {
-	case kg.Out:
-		src = g.out
-	case kg.In:
-		src = g.in
-	}
-	// Two passes: count, then copy into one backing array of edges and one of refs, each id's slice
-	// capped at its length so that a caller appending to it cannot write into its neighbour's.
-	keep := func(e kg.Edge) bool { return len(types) == 0 || hasType(types, e.Type) }
-	nEdges, nRefs := 0, 0
+	var c edgeCopier
 	for _, id := range ids {
-		for _, e := range src[id] {
-			if keep(e) {
-				nEdges++
-				nRefs += len(e.Refs)
-			}
-		}
+		g.each(id, dir, types, c.count)
 	}
-	edges := make([]kg.Edge, 0, nEdges)
-	refs := make([]string, 0, nRefs)
+	c.alloc()
 	out := make(map[string][]kg.Edge, len(ids))
 	for _, id := range ids {
-		start := len(edges)
-		for _, e := range src[id] {
-			if !keep(e) {
-				continue
-			}
-			if e.Refs != nil {
-				r := len(refs)
-				refs = append(refs, e.Refs...)
-				e.Refs = refs[r:len(refs):len(refs)]
-			}
-			edges = append(edges, e)
-		}
-		out[id] = edges[start:len(edges):len(edges)]
+		out[id] = c.copy(g, id, dir, types)
 	}
 	return out, nil
+}
+
+// each calls f with every edge of id in direction dir whose type is in types (all when empty), in
+// EdgeLess order. Under Both, a loop comes twice, once as an outgoing and once as an incoming edge.
+func (g *graph) each(id string, dir kg.Direction, types []kg.RelType, f func(*kg.Edge)) {
+	keep := func(i int32) {
+		if e := &g.edges[i]; len(types) == 0 || hasType(types, e.Type) {
+			f(e)
+		}
+	}
+	switch dir {
+	case kg.Out:
+		for _, i := range g.out[id] {
+			keep(i)
+		}
+	case kg.In:
+		for _, i := range g.in[id] {
+			keep(i)
+		}
+	default:
+		out, in := g.out[id], g.in[id]
+		for len(out) > 0 || len(in) > 0 {
+			if len(in) == 0 || len(out) > 0 && !kg.EdgeLess(g.edges[in[0]], g.edges[out[0]]) {
+				keep(out[0])
+				out = out[1:]
+			} else {
+				keep(in[0])
+				in = in[1:]
+			}
+		}
+	}
+}
+
+// edgeCopier copies edges out of the store in two passes: count, then copy into one backing array
+// of edges and one of refs, each slice capped at its length so that a caller appending to one
+// cannot write into its neighbour's.
+type edgeCopier struct {
+	nEdges, nRefs int
+	edges         []kg.Edge
+	refs          []string
+}
+
+func (c *edgeCopier) count(e *kg.Edge) {
+	c.nEdges++
+	c.nRefs += len(e.Refs)
+}
+
+func (c *edgeCopier) alloc() {
+	c.edges = make([]kg.Edge, 0, c.nEdges)
+	c.refs = make([]string, 0, c.nRefs)
+}
+
+func (c *edgeCopier) copy(g *graph, id string, dir kg.Direction, types []kg.RelType) []kg.Edge {
+	start := len(c.edges)
+	g.each(id, dir, types, func(e *kg.Edge) {
+		cp := *e
+		if e.Refs != nil {
+			r := len(c.refs)
+			c.refs = append(c.refs, e.Refs...)
+			cp.Refs = c.refs[r:len(c.refs):len(c.refs)]
+		}
+		c.edges = append(c.edges, cp)
+	})
+	return c.edges[start:len(c.edges):len(c.edges)]
+}
+
+// Expand implements kg.Store: one read of the snapshot for the whole plan.
+func (s *Store) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Expansion, error) {
+	if err := plan.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x := expander{g: g, nodes: map[string]*kg.Node{}, keys: map[kg.EdgeKey]stepRead{}, seen: map[visit]bool{}}
+	for _, id := range ids {
+		x.visit(id, plan)
+	}
+	// Copy out: the edges of every key into shared backing arrays, the nodes in one batch.
+	var c edgeCopier
+	for k, r := range x.keys {
+		g.each(k.ID, k.Dir, r.types, c.count)
+	}
+	c.alloc()
+	out := &kg.Expansion{Nodes: make(map[string]*kg.Node, len(x.nodes)), Edges: make(map[kg.EdgeKey][]kg.Edge, len(x.keys))}
+	for k, r := range x.keys {
+		out.Edges[k] = c.copy(g, k.ID, k.Dir, r.types)
+	}
+	ns := make([]*kg.Node, 0, len(x.nodes))
+	for _, n := range x.nodes {
+		ns = append(ns, n)
+	}
+	for _, n := range cloneNodes(ns) {
+		out.Nodes[n.ID] = n
+	}
+	return out, nil
+}
+
+// expander walks a plan over one snapshot, remembering what it has read.
+type expander struct {
+	g     *graph
+	nodes map[string]*kg.Node
+	keys  map[kg.EdgeKey]stepRead
+	seen  map[visit]bool
+}
+
+type stepRead struct{ types []kg.RelType }
+
+// visit is one node reached with one plan: the same node reached again with the same plan has
+// nothing more to read.
+type visit struct {
+	id   string
+	plan *kg.Step
+}
+
+func (x *expander) visit(id string, plan kg.Plan) {
+	n := x.g.nodes[id]
+	if n == nil {
+		return
+	}
+	x.nodes[id] = n
+	steps := plan[n.Kind]
+	if len(steps) == 0 {
+		return
+	}
+	v := visit{id, &steps[0]}
+	if x.seen[v] {
+		return
+	}
+	x.seen[v] = true
+	for _, st := range steps {
+		if st.Implies {
+			for _, other := range n.Implies {
+				x.visit(other, st.Next)
+			}
+			continue
+		}
+		x.keys[st.Key(id)] = stepRead{st.Types}
+		if !st.Nodes && !st.Refs {
+			continue
+		}
+		x.g.each(id, st.Dir, st.Types, func(e *kg.Edge) {
+			if st.Nodes {
+				x.visit(e.Other(id), st.Next)
+			}
+			if st.Refs {
+				for _, r := range e.Refs {
+					x.visit(r, st.RefNext)
+				}
+			}
+		})
+	}
 }
 
 // cloneNodes deep-copies ns (nil entries stay nil) as kg.Node.Clone does, but in a handful of
@@ -327,6 +481,14 @@ func carve[T any](buf *[]T, s []T) []T {
 	i := len(*buf)
 	*buf = append(*buf, s...)
 	return (*buf)[i:len(*buf):len(*buf)]
+}
+
+// relType returns the allowlist's own copy of t, so that edges share it.
+func relType(t kg.RelType) kg.RelType {
+	if i := slices.Index(kg.RelTypes, t); i >= 0 {
+		return kg.RelTypes[i]
+	}
+	return t
 }
 
 func hasType(ts []kg.RelType, t kg.RelType) bool {

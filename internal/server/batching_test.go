@@ -59,6 +59,11 @@ func (c *countingStore) Adjacent(ctx context.Context, ids []string, dir kg.Direc
 	return c.Store.Adjacent(ctx, ids, dir, types)
 }
 
+func (c *countingStore) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Expansion, error) {
+	c.count("Expand")
+	return c.Store.Expand(ctx, ids, plan)
+}
+
 // chainGraph has n failure modes; failure mode i is mitigated by mitigations i and i+1, and
 // mitigation i cites references i and i+1.
 func chainGraph(tb testing.TB, n int) *memstore.Store {

@@ -66,6 +66,13 @@ func (c *countingStore) Adjacent(ctx context.Context, ids []string, dir kg.Direc
 	return es, err
 }
 
+func (c *countingStore) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Expansion, error) {
+	start := time.Now()
+	x, err := c.s.Expand(ctx, ids, plan)
+	c.done(ctx, "Expand", start, err)
+	return x, err
+}
+
 func (c *countingStore) Search(ctx context.Context, query string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
 	start := time.Now()
 	hs, err := c.s.Search(ctx, query, kinds, limit)

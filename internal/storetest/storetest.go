@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T, g *kg.Graph) kg.Store) {
 		s := newStore(t, CloneGraph(g))
 		t.Run("graph", func(t *testing.T) { testGraph(t, s, g) })
 		t.Run("store", func(t *testing.T) { testStore(t, s) })
+		t.Run("expand", func(t *testing.T) { testExpand(t, s) })
 		t.Run("traverse", func(t *testing.T) { testTraversals(t, s) })
 		t.Run("cancelled", func(t *testing.T) { testCancelled(t, s) })
 	})

@@ -57,6 +57,11 @@ func (c *countingStore) Adjacent(ctx context.Context, ids []string, dir kg.Direc
 	return c.Store.Adjacent(ctx, ids, dir, types)
 }
 
+func (c *countingStore) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Expansion, error) {
+	c.calls++
+	return c.Store.Expand(ctx, ids, plan)
+}
+
 func (c *countingStore) Search(ctx context.Context, q string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
 	c.calls++
 	return c.Store.Search(ctx, q, kinds, limit)
