@@ -2,10 +2,7 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"slices"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/failgraph/failgraph/graph/loader"
 	"github.com/failgraph/failgraph/graph/model"
@@ -24,23 +21,31 @@ func (r *Resolver) loaders(ctx context.Context) *loader.Loaders {
 	return loader.New(r.Store)
 }
 
-// prime puts nodes the resolver already has into the request's node loader.
+// prime puts nodes the resolver already has into the request's cache.
 func (r *Resolver) prime(ctx context.Context, ns []*kg.Node) {
-	l := r.loaders(ctx)
-	for _, n := range ns {
-		l.Nodes.Prime(n.ID, n)
-	}
+	r.loaders(ctx).Prime(ns...)
 }
 
 // node returns the node with id, or nil when there is none.
 func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
-	return r.loaders(ctx).Nodes.Load(ctx, id)
+	ns, err := r.nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return ns[0], nil
 }
 
-// nodes returns the nodes with ids, in order, with nil for absent ids.
+// nodes returns the nodes with ids, in order, with nil for absent ids. Those the request's cache
+// does not hold are read in one call together with everything the current field's selection asks
+// of them, so that a field like failureMode(id) reads its whole selection in one store call.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
-	ns, err := r.loaders(ctx).Nodes.LoadAll(ctx, ids)
-	return ns, firstError(err)
+	l := r.loaders(ctx)
+	for _, id := range ids {
+		if _, ok := l.Cached(id); !ok {
+			return l.Nodes(ctx, ids, r.planHere(ctx))
+		}
+	}
+	return l.Nodes(ctx, ids, nil)
 }
 
 // present returns the nodes with ids that exist, in the order of ids.
@@ -54,7 +59,7 @@ func (r *Resolver) present(ctx context.Context, ids []string) ([]*kg.Node, error
 
 // edges returns id's edges of the given types (all when none) in direction dir, in edge order.
 func (r *Resolver) edges(ctx context.Context, id string, dir kg.Direction, types ...kg.RelType) ([]kg.Edge, error) {
-	return r.loaders(ctx).Edges.Load(ctx, loader.NewEdgeKey(id, dir, types...))
+	return r.loaders(ctx).Edges(ctx, kg.NewEdgeKey(id, dir, types...))
 }
 
 // neighbours returns the nodes at the other end of id's edges of type rel in direction dir, by kind
@@ -109,11 +114,12 @@ func (r *Resolver) edgeField(ctx context.Context, n model.Node, relation *kg.Rel
 
 // degreeField answers the degree field of every node type.
 func (r *Resolver) degreeField(ctx context.Context, n model.Node, relation *kg.RelType) (int, error) {
-	var rel kg.RelType
+	var types []kg.RelType
 	if relation != nil {
-		rel = *relation
+		types = []kg.RelType{*relation}
 	}
-	return r.loaders(ctx).Degrees.Load(ctx, loader.DegreeKey{ID: n.KG().ID, Rel: rel})
+	es, err := r.edges(ctx, n.KG().ID, kg.Both, types...)
+	return len(es), err
 }
 
 // referencesField answers the references field of every node type: the node's outgoing CITES.
@@ -178,20 +184,6 @@ func (r *Resolver) requireNodes(ctx context.Context, arg string, ids []string, k
 		}
 	}
 	return nil
-}
-
-// firstError unwraps the per-key errors of a loader's LoadAll to the first one: every key of a
-// failed batch carries the same error.
-func firstError(err error) error {
-	var es dataloadgen.ErrorSlice
-	if errors.As(err, &es) {
-		for _, e := range es {
-			if e != nil {
-				return e
-			}
-		}
-	}
-	return err
 }
 
 // list returns the nodes matching f and primes the node loader with them, so that nested fields

@@ -1,181 +1,147 @@
-// Package loader batches the store reads of one GraphQL request. Resolvers of nested fields run
-// concurrently, one per parent; each asks a loader for one key, and the loader gathers the keys asked
-// within a short wait into one call of a batch method of kg.Store (Nodes or Adjacent). So a request
-// makes one store call per level of its selection, whatever the number of results.
+// Package loader is the per-request read cache of GraphQL resolvers. It batches by shape, not by
+// time: a resolver that returns nodes knows from its selection what their fields will ask, reads all
+// of it in one kg.Store.Expand call (Expand) and puts it here before the nested fields resolve;
+// they then find their nodes and edges in the cache and make no store call. Nothing waits on a
+// timer. A key the plan did not foresee is read alone, straight from the store (Node, Nodes, Edges).
 //
-// Loaders cache for the life of a request only: Middleware makes a fresh set for each request and
-// puts it in the context, where For finds it.
+// A cache lives for one request only: Middleware makes a fresh one for each request and puts it in
+// the context, where For finds it.
 package loader
 
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strings"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
+	"sync"
 
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
-// DefaultWait is how long a loader waits for more keys before calling the store. Resolvers of one
-// level start within microseconds of each other, so a short wait catches them all while adding
-// little latency per level.
-const DefaultWait = 2 * time.Millisecond
-
-// maxBatch bounds the keys of one store call; it matches the limit on ids of the API.
-const maxBatch = kg.MaxIDs
-
-// Loaders are the per-request loaders.
+// Loaders is the read cache of one request. It is safe for concurrent use by the resolvers of the
+// request. Cached nodes and edges are shared between resolvers, which only read them.
 type Loaders struct {
-	// Nodes loads nodes by id; an absent id gives a nil node and no error.
-	Nodes *dataloadgen.Loader[string, *kg.Node]
-	// Edges loads a node's edges of some types in one direction, in kg.EdgeLess order.
-	Edges *dataloadgen.Loader[EdgeKey, []kg.Edge]
-	// Degrees loads how many edges of one type (or all) a node has, in either direction.
-	Degrees *dataloadgen.Loader[DegreeKey, int]
+	store kg.Store
+
+	mu    sync.RWMutex
+	nodes map[string]*kg.Node      // guarded by mu; a nil value: known not to exist
+	edges map[kg.EdgeKey][]kg.Edge // guarded by mu
+
+	plans sync.Map // memo of whoever plans selections for this request (see Plans)
 }
 
-// EdgeKey selects the edges of one node: those in direction Dir whose type is in Types.
-type EdgeKey struct {
-	ID    string
-	Dir   kg.Direction
-	Types string // the types, sorted and comma-joined, so that equal sets make equal keys; "" for all
+// New returns an empty cache over store.
+func New(store kg.Store) *Loaders {
+	return &Loaders{store: store, nodes: map[string]*kg.Node{}, edges: map[kg.EdgeKey][]kg.Edge{}}
 }
 
-// NewEdgeKey returns the key of id's edges of the given types (all when none) in direction dir.
-func NewEdgeKey(id string, dir kg.Direction, types ...kg.RelType) EdgeKey {
-	ts := make([]string, 0, len(types))
-	for _, t := range types {
-		if !slices.Contains(ts, string(t)) {
-			ts = append(ts, string(t))
+// Plans is a memo the planner of selections may keep for the life of the request.
+func (l *Loaders) Plans() *sync.Map { return &l.plans }
+
+// Prime puts nodes the caller already has into the cache.
+func (l *Loaders) Prime(ns ...*kg.Node) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, n := range ns {
+		if n != nil {
+			l.nodes[n.ID] = n
 		}
 	}
-	slices.Sort(ts)
-	return EdgeKey{ID: id, Dir: dir, Types: strings.Join(ts, ",")}
 }
 
-// RelTypes returns the key's types, or nil for all.
-func (k EdgeKey) RelTypes() []kg.RelType {
-	if k.Types == "" {
-		return nil
-	}
-	var out []kg.RelType
-	for _, t := range strings.Split(k.Types, ",") {
-		out = append(out, kg.RelType(t))
-	}
-	return out
+// Cached returns the cached node with id (nil when it is known not to exist) and whether the
+// cache knows it.
+func (l *Loaders) Cached(id string) (*kg.Node, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	n, ok := l.nodes[id]
+	return n, ok
 }
 
-// DegreeKey selects the edges of one node of one type, or of every type when Rel is "".
-type DegreeKey struct {
-	ID  string
-	Rel kg.RelType
+// CachedEdges returns the cached edges of key and whether the cache holds them.
+func (l *Loaders) CachedEdges(key kg.EdgeKey) ([]kg.Edge, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	es, ok := l.edges[key]
+	return es, ok
 }
 
-// config holds the options of New.
-type config struct{ wait time.Duration }
-
-// Option changes how loaders batch.
-type Option func(*config)
-
-// WithWait sets how long loaders wait for more keys before calling the store (DefaultWait).
-func WithWait(d time.Duration) Option { return func(c *config) { c.wait = d } }
-
-// New returns fresh loaders over store.
-func New(store kg.Store, opts ...Option) *Loaders {
-	c := config{wait: DefaultWait}
-	for _, o := range opts {
-		o(&c)
+// Expand reads ids and everything plan asks around them in one store call, and caches it all; ids
+// the store does not have are cached as absent.
+func (l *Loaders) Expand(ctx context.Context, ids []string, plan kg.Plan) error {
+	x, err := l.store.Expand(ctx, ids, plan)
+	if err != nil {
+		return err
 	}
-	lo := []dataloadgen.Option{dataloadgen.WithWait(c.wait), dataloadgen.WithBatchCapacity(maxBatch)}
-	return &Loaders{
-		Nodes:   dataloadgen.NewLoader(nodesFetch(store), lo...),
-		Edges:   dataloadgen.NewLoader(edgesFetch(store), lo...),
-		Degrees: dataloadgen.NewLoader(degreesFetch(store), lo...),
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id, n := range x.Nodes {
+		l.nodes[id] = n
 	}
+	for _, id := range ids {
+		if _, ok := x.Nodes[id]; !ok {
+			l.nodes[id] = nil
+		}
+	}
+	for k, es := range x.Edges {
+		l.edges[k] = es
+	}
+	return nil
 }
 
-// nodesFetch is one Store.Nodes call for the whole batch.
-func nodesFetch(store kg.Store) func(context.Context, []string) ([]*kg.Node, []error) {
-	return func(ctx context.Context, ids []string) ([]*kg.Node, []error) {
-		ns, err := store.Nodes(ctx, ids)
-		if err != nil {
-			return nil, []error{err}
-		}
-		return ns, nil
+// Node returns the node with id, or nil when there is none.
+func (l *Loaders) Node(ctx context.Context, id string) (*kg.Node, error) {
+	ns, err := l.Nodes(ctx, []string{id}, nil)
+	if err != nil {
+		return nil, err
 	}
+	return ns[0], nil
 }
 
-// edgesFetch is one Store.Adjacent call per distinct (direction, types) of the batch: usually one,
-// because the keys of one batch come from the same field of sibling objects.
-func edgesFetch(store kg.Store) func(context.Context, []EdgeKey) ([][]kg.Edge, []error) {
-	return func(ctx context.Context, keys []EdgeKey) ([][]kg.Edge, []error) {
-		type group struct {
-			dir   kg.Direction
-			types string
+// Nodes returns the nodes with ids, in order, with nil for absent ids. The ids the cache does not
+// hold are read in one Expand call with plan (nil: the nodes alone).
+func (l *Loaders) Nodes(ctx context.Context, ids []string, plan kg.Plan) ([]*kg.Node, error) {
+	out := make([]*kg.Node, len(ids))
+	var missing []string
+	l.mu.RLock()
+	for i, id := range ids {
+		n, ok := l.nodes[id]
+		if !ok {
+			missing = append(missing, id)
 		}
-		byGroup := map[group][]string{}
-		var order []group
-		for _, k := range keys {
-			g := group{k.Dir, k.Types}
-			if _, ok := byGroup[g]; !ok {
-				order = append(order, g)
-			}
-			byGroup[g] = append(byGroup[g], k.ID)
-		}
-		found := map[group]map[string][]kg.Edge{}
-		for _, g := range order {
-			m, err := store.Adjacent(ctx, byGroup[g], g.dir, EdgeKey{Types: g.types}.RelTypes())
-			if err != nil {
-				return nil, []error{err}
-			}
-			found[g] = m
-		}
-		out := make([][]kg.Edge, len(keys))
-		for i, k := range keys {
-			es := found[group{k.Dir, k.Types}][k.ID]
-			if es == nil {
-				es = []kg.Edge{}
-			}
-			out[i] = es
-		}
+		out[i] = n
+	}
+	l.mu.RUnlock()
+	if len(missing) == 0 {
 		return out, nil
 	}
+	if err := l.Expand(ctx, kg.DistinctIDs(missing), plan); err != nil {
+		return nil, err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for i, id := range ids {
+		out[i] = l.nodes[id]
+	}
+	return out, nil
 }
 
-// degreesFetch is one Store.Adjacent call per distinct relation type of the batch.
-func degreesFetch(store kg.Store) func(context.Context, []DegreeKey) ([]int, []error) {
-	return func(ctx context.Context, keys []DegreeKey) ([]int, []error) {
-		byRel := map[kg.RelType][]string{}
-		var order []kg.RelType
-		for _, k := range keys {
-			if _, ok := byRel[k.Rel]; !ok {
-				order = append(order, k.Rel)
-			}
-			byRel[k.Rel] = append(byRel[k.Rel], k.ID)
-		}
-		counts := map[DegreeKey]int{}
-		for _, rel := range order {
-			var types []kg.RelType
-			if rel != "" {
-				types = []kg.RelType{rel}
-			}
-			m, err := store.Adjacent(ctx, byRel[rel], kg.Both, types)
-			if err != nil {
-				return nil, []error{err}
-			}
-			for id, es := range m {
-				counts[DegreeKey{id, rel}] = len(es)
-			}
-		}
-		out := make([]int, len(keys))
-		for i, k := range keys {
-			out[i] = counts[k]
-		}
-		return out, nil
+// Edges returns the edges of key in kg.EdgeLess order, from the cache or, when it does not hold
+// them, from one Adjacent call for this key alone.
+func (l *Loaders) Edges(ctx context.Context, key kg.EdgeKey) ([]kg.Edge, error) {
+	if es, ok := l.CachedEdges(key); ok {
+		return es, nil
 	}
+	m, err := l.store.Adjacent(ctx, []string{key.ID}, key.Dir, key.RelTypes())
+	if err != nil {
+		return nil, err
+	}
+	es := m[key.ID]
+	if es == nil {
+		es = []kg.Edge{}
+	}
+	l.mu.Lock()
+	l.edges[key] = es
+	l.mu.Unlock()
+	return es, nil
 }
 
 type ctxKey struct{}
@@ -191,11 +157,11 @@ func For(ctx context.Context) *Loaders {
 	return l
 }
 
-// Middleware gives each request fresh loaders over store.
-func Middleware(store kg.Store, opts ...Option) func(http.Handler) http.Handler {
+// Middleware gives each request a fresh cache over store.
+func Middleware(store kg.Store) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store, opts...))))
+			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
 		})
 	}
 }

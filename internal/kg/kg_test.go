@@ -137,3 +137,32 @@ func TestSchemaAllowlist(t *testing.T) {
 		t.Error("ValidID")
 	}
 }
+
+func TestEdgeKeysOfEqualTypeSetsAreEqual(t *testing.T) {
+	a := kg.NewEdgeKey("x", kg.In, kg.RelMitigates, kg.RelCites)
+	b := kg.NewEdgeKey("x", kg.In, kg.RelCites, kg.RelMitigates, kg.RelCites)
+	if a != b {
+		t.Errorf("%+v != %+v", a, b)
+	}
+	if got := a.RelTypes(); len(got) != 2 || got[0] != kg.RelCites || got[1] != kg.RelMitigates {
+		t.Errorf("RelTypes %v", got)
+	}
+	if got := kg.NewEdgeKey("x", kg.Both).RelTypes(); got != nil {
+		t.Errorf("no types: %v, want nil (all)", got)
+	}
+}
+
+func TestPlanMergeJoinsStepsThatReadTheSameEdges(t *testing.T) {
+	cites := kg.Step{Dir: kg.Out, Types: []kg.RelType{kg.RelCites}}
+	p := kg.Plan{}.Add(kg.KindMitigation, cites)
+	p = p.Merge(kg.Plan{kg.KindMitigation: {{Dir: kg.Out, Types: []kg.RelType{kg.RelCites}, Nodes: true,
+		Next: kg.Plan{kg.KindReference: {{Dir: kg.In}}}}}})
+	p = p.Add(kg.KindMitigation, kg.Step{Dir: kg.In, Types: []kg.RelType{kg.RelCites}})
+	steps := p[kg.KindMitigation]
+	if len(steps) != 2 || !steps[0].Nodes || len(steps[0].Next[kg.KindReference]) != 1 || steps[1].Dir != kg.In {
+		t.Fatalf("merged plan: %+v", steps)
+	}
+	if err := (kg.Plan{kg.KindAsset: {{Next: kg.Plan{kg.KindAsset: {{Types: []kg.RelType{"DROP"}}}}}}}).Validate(); kg.ErrorCode(err) != kg.EINVALID {
+		t.Fatalf("a plan naming an unknown relation type: %v", err)
+	}
+}

@@ -2,11 +2,10 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/memstore"
@@ -96,8 +95,8 @@ func chainGraph(tb testing.TB, n int) *memstore.Store {
 	return s
 }
 
-// TestNestedFieldsAreBatched proves there is no N+1: the store calls of a request depend on the
-// depth of its selection, not on how many nodes it returns.
+// TestNestedFieldsAreBatched proves there is no N+1 and no timer: the store calls of a request are
+// fixed by the shape of its selection, not by how many nodes it returns.
 func TestNestedFieldsAreBatched(t *testing.T) {
 	queries := []struct {
 		name  string
@@ -106,41 +105,32 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 	}{
 		{"failure modes → mitigations → references",
 			`{ failureModes { id mitigations { id references { id } } } }`,
-			// List: the failure modes. Adjacent: MITIGATES into them, then CITES out of the
-			// mitigations. Nodes: the mitigations, then the references.
-			map[string]int{"List": 1, "Adjacent": 2, "Nodes": 2}},
+			// List: the failure modes. Expand: the whole selection below them.
+			map[string]int{"List": 1, "Expand": 1}},
 		{"one level deeper, through edges and the Node interface",
 			`{ failureModes { mitigations { mitigationEdges { references { id } } references { citedBy { id } degree } } } }`,
-			// Adjacent: MITIGATES in; MITIGATES out (mitigationEdges) and CITES out (references),
-			// one call each from one batch; CITES into the references; the references' degrees.
-			// Nodes: the mitigations, then the references; the nodes citing the references are the
-			// mitigations again, which the request's loader already holds.
-			map[string]int{"List": 1, "Adjacent": 5, "Nodes": 2}},
+			map[string]int{"List": 1, "Expand": 1}},
+		{"one failure mode by id with its mitigations and their references",
+			`{ failureMode(id: "fm-0001") { id name mitigations { id references { id } } } }`,
+			// Expand: the root and its whole selection.
+			map[string]int{"Expand": 1}},
+		{"fragments on the Node interface, aliases and arguments",
+			`query($rel: RelationType) { nodes(ids: ["fm-0000", "m-0001", "r-0002"]) { id
+				... on FailureMode { a: mitigations { id } b: mitigations { references { id } } }
+				... on Mitigation { mitigates { id } e: edges(relation: $rel, direction: OUT) { targetNode { id } } } degree(relation: $rel) } }`,
+			map[string]int{"Expand": 1}},
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
 			var previous map[string]int
 			for _, n := range []int{3, 300} {
 				store := newCountingStore(chainGraph(t, n))
-				cfg := server.DefaultConfig()
-				// The loaders batch what arrives within a time window. A window far longer than
-				// the race detector needs to start 300 sibling resolvers on a loaded 2-core CI
-				// machine keeps the proof about batching, not about scheduling: with 100 ms it
-				// failed about one run in five under -race.
-				cfg.BatchWait = time.Second
-				ts := newTestServer(t, cfg, store)
-				data := ts.mustData(t, q.query, nil)
+				ts := newTestServer(t, server.DefaultConfig(), store)
+				ts.mustData(t, q.query, map[string]any{"rel": "CITES"})
 				got := store.snapshot()
 				t.Logf("%d failure modes: store calls %v", n, got)
-
-				var res struct{ FailureModes []json.RawMessage }
-				if err := json.Unmarshal(data, &res); err != nil || len(res.FailureModes) != n {
-					t.Fatalf("%d failure modes: got %d (%v)", n, len(res.FailureModes), err)
-				}
-				for method, want := range q.want {
-					if got[method] != want {
-						t.Errorf("%d failure modes: %d %s calls, want %d", n, got[method], method, want)
-					}
+				if fmt.Sprint(got) != fmt.Sprint(q.want) {
+					t.Errorf("%d failure modes: store calls %v, want %v", n, got, q.want)
 				}
 				if previous != nil && fmt.Sprint(previous) != fmt.Sprint(got) {
 					t.Errorf("store calls grew with the result: %v, then %v", previous, got)
@@ -148,6 +138,60 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 				previous = got
 			}
 		})
+	}
+}
+
+// TestStoreCallsUnderLoad holds every request to the store calls its shape fixes while 32 clients
+// send the benchmark questions at once to a server over the shipped seed: batching by shape does
+// not depend on timing, so concurrency cannot split a batch. It counts from the request log line.
+func TestStoreCallsUnderLoad(t *testing.T) {
+	g, err := shippedGraph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t, server.DefaultConfig(), s)
+	questions := []struct {
+		op, query string
+		calls     int
+	}{
+		{"a", `query a { failureMode(id: "membership-inference") { id name intent compromises } }`, 1},
+		{"b", `query b { failureMode(id: "membership-inference") { id mitigations { id name references { id title } } } }`, 1},
+		{"c", `query c { failureModes { id mitigations { id protects { id name } } } }`, 2},
+		{"d", `query d { mitigations { id mitigates { id assets { id targetedBy { id } } } edges { type sourceNode { id } } } }`, 2},
+	}
+	const clients, rounds = 32, 5
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				q := questions[(c+i)%len(questions)]
+				if r := ts.post(t, q.query, nil); len(r.Errors) > 0 {
+					t.Errorf("%s: %+v", q.op, r.Errors)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	seen := 0
+	for _, line := range strings.Split(ts.log.String(), "\n") {
+		for _, q := range questions {
+			if !strings.Contains(line, "operation="+q.op+" ") {
+				continue
+			}
+			seen++
+			if want := fmt.Sprintf("storeCalls=%d ", q.calls); !strings.Contains(line, want) {
+				t.Errorf("question %s: want %s in %s", q.op, want, line)
+			}
+		}
+	}
+	if seen != clients*rounds {
+		t.Fatalf("%d request lines, want %d", seen, clients*rounds)
 	}
 }
 

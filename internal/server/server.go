@@ -89,8 +89,6 @@ type Config struct {
 	QueryCacheBytes int64
 	// APQCacheBytes bounds the query text the persisted-query cache keeps.
 	APQCacheBytes int64
-	// BatchWait is how long dataloaders wait to gather keys into one store call (loader.DefaultWait).
-	BatchWait time.Duration
 
 	// MaxTokens bounds the GraphQL tokens of a query (QUERY_TOO_COMPLEX).
 	MaxTokens int
@@ -133,7 +131,6 @@ func DefaultConfig() Config {
 		MaxBodyBytes:   DefaultMaxBodyBytes,
 		QueryCacheSize: DefaultQueryCacheSize,
 		APQCacheSize:   DefaultAPQCacheSize,
-		BatchWait:      loader.DefaultWait,
 		Metrics:        true,
 	}.withDefaults()
 }
@@ -147,9 +144,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.APQCacheSize <= 0 {
 		c.APQCacheSize = DefaultAPQCacheSize
-	}
-	if c.BatchWait <= 0 {
-		c.BatchWait = loader.DefaultWait
 	}
 	if c.QueryCacheBytes <= 0 {
 		c.QueryCacheBytes = DefaultQueryCacheBytes
@@ -198,7 +192,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		admit(cfg.MaxInFlight, cfg.QueueWait, m),
 		limitBody(cfg.MaxBodyBytes),
 		timeout(cfg.Timeout),
-		loader.Middleware(store, loader.WithWait(cfg.BatchWait)),
+		loader.Middleware(store),
 	)
 
 	mux := http.NewServeMux()
@@ -231,7 +225,10 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 // graphqlHandler is gqlgen's server with failgraph's transports, caches, extensions and error
 // presenter.
 func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.NewResolver(store)}))
+	resolver := graph.NewResolver(store)
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
+	// Batching by shape: every field reads what its selection asks below it before that resolves.
+	srv.AroundFields(resolver.Prefetch)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
