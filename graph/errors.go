@@ -23,7 +23,8 @@ import (
 // Every error carries extensions.code, one of Codes:
 //
 //   - errors of the domain (*kg.Error, context errors): kg.ErrorCode and kg.ErrorMessage, so
-//     BAD_USER_INPUT, NOT_FOUND, TIMEOUT, UNAVAILABLE or INTERNAL with a message safe to show;
+//     BAD_USER_INPUT, NOT_FOUND, TIMEOUT, CANCELLED, UNAVAILABLE or INTERNAL with a message safe
+//     to show;
 //   - gqlgen's own coded errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
 //     PERSISTED_QUERY_NOT_FOUND) and failgraph's limits (QUERY_TOO_COMPLEX, QUERY_TOO_DEEP):
 //     unchanged, except gqlgen's COMPLEXITY_LIMIT_EXCEEDED, which becomes QUERY_TOO_COMPLEX;
@@ -49,6 +50,10 @@ const (
 	CodeQueryTooDeep = "QUERY_TOO_DEEP"
 	// CodeTimeout: the request ran out of time; the store work was cancelled (200).
 	CodeTimeout = kg.ETIMEOUT
+	// CodeCancelled: the client closed its connection before the answer was ready, so the store
+	// work was cancelled. Nobody reads it; it is the request's outcome in the log and the metrics,
+	// apart from TIMEOUT, which is the server being too slow.
+	CodeCancelled = kg.ECANCELED
 	// CodeUnavailable: the store cannot be reached (200; /readyz answers 503 meanwhile).
 	CodeUnavailable = kg.EUNAVAILABLE
 	// CodeOverloaded: too many requests are in flight; retry after the Retry-After header (503).
@@ -74,7 +79,7 @@ const (
 
 // Codes is every code a client can see, in the order documented.
 var Codes = []string{
-	CodeBadUserInput, CodeNotFound, CodeQueryTooComplex, CodeQueryTooDeep, CodeTimeout,
+	CodeBadUserInput, CodeNotFound, CodeQueryTooComplex, CodeQueryTooDeep, CodeTimeout, CodeCancelled,
 	CodeUnavailable, CodeOverloaded, CodeInternal, CodeParseFailed, CodeValidationFailed,
 	CodePersistedQueryNotFound, CodeBadRequest, CodePayloadTooLarge,
 }
@@ -182,7 +187,7 @@ func truncate(msg string) string {
 }
 
 // isDomainError reports whether err carries a code of the domain: a *kg.Error, or a context error
-// (which kg.ErrorCode reads as TIMEOUT).
+// (which kg.ErrorCode reads as TIMEOUT or CANCELLED).
 func isDomainError(err error) bool {
 	var e *kg.Error
 	return errors.As(err, &e) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)

@@ -12,6 +12,7 @@ const (
 	ENOTFOUND    = "NOT_FOUND"      // a required node does not exist
 	EUNAVAILABLE = "UNAVAILABLE"    // the store cannot be reached
 	ETIMEOUT     = "TIMEOUT"        // the request ran out of time
+	ECANCELED    = "CANCELLED"      // the client went away (closed its connection): nobody reads the answer
 	EINTERNAL    = "INTERNAL"       // anything else: logged, never shown
 )
 
@@ -48,8 +49,8 @@ func Wrap(code string, err error, msg string) *Error {
 	return &Error{Code: code, Message: msg, Err: err}
 }
 
-// ErrorCode returns the code of err: the code of the first *Error in its chain, ETIMEOUT for context
-// errors, "" for nil and EINTERNAL for anything else.
+// ErrorCode returns the code of err: the code of the first *Error in its chain, ETIMEOUT for an
+// expired context, ECANCELED for a cancelled one, "" for nil and EINTERNAL for anything else.
 func ErrorCode(err error) string {
 	var e *Error
 	switch {
@@ -57,8 +58,10 @@ func ErrorCode(err error) string {
 		return ""
 	case errors.As(err, &e):
 		return e.Code
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded):
 		return ETIMEOUT
+	case errors.Is(err, context.Canceled):
+		return ECANCELED
 	default:
 		return EINTERNAL
 	}
@@ -77,15 +80,30 @@ func ErrorMessage(err error) string {
 		return e.Message
 	case ErrorCode(err) == ETIMEOUT:
 		return "the request ran out of time"
+	case ErrorCode(err) == ECANCELED:
+		return "the request was cancelled"
 	default:
 		return "internal error"
 	}
 }
 
-// CtxErr turns a context's error into ETIMEOUT, or returns nil when ctx is live.
+// CtxErr turns a context's error into ETIMEOUT (expired) or ECANCELED (cancelled: the client went
+// away), or returns nil when ctx is live.
 func CtxErr(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
-		return Wrap(ETIMEOUT, err, "the request ran out of time")
+		return CtxError(err, nil)
 	}
 	return nil
+}
+
+// CtxError wraps err, the error of a context that ended, with the code that says how it ended;
+// cause, when not nil, is kept beside it for logs.
+func CtxError(err, cause error) *Error {
+	if cause != nil {
+		err = errors.Join(err, cause)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return Wrap(ETIMEOUT, err, "the request ran out of time")
+	}
+	return Wrap(ECANCELED, err, "the request was cancelled")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 )
@@ -116,8 +117,13 @@ func TestErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if kg.ErrorCode(kg.CtxErr(ctx)) != kg.ETIMEOUT || kg.CtxErr(context.Background()) != nil {
-		t.Error("CtxErr")
+	if kg.ErrorCode(kg.CtxErr(ctx)) != kg.ECANCELED || kg.ErrorCode(context.Canceled) != kg.ECANCELED || kg.CtxErr(context.Background()) != nil {
+		t.Error("CtxErr of a cancelled context")
+	}
+	expired, stop := context.WithTimeout(context.Background(), -time.Second)
+	defer stop()
+	if kg.ErrorCode(kg.CtxErr(expired)) != kg.ETIMEOUT {
+		t.Error("CtxErr of an expired context")
 	}
 	if err := kg.CheckRange("depth", 4, 1, kg.MaxDepth); kg.ErrorCode(err) != kg.EINVALID || kg.ErrorMessage(err) != `argument "depth": must be between 1 and 3, got 4` {
 		t.Errorf("CheckRange: %v", err)

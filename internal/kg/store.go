@@ -7,8 +7,8 @@ import (
 
 // Store is the contract between failgraph and a graph backend. The embedded memstore and the Neo4j
 // store both implement it, and the conformance suite in internal/storetest holds them to the same
-// answers. Every method honours ctx: a cancelled or expired context ends the work with ETIMEOUT (or
-// the context's error wrapped in it). A backend that cannot be reached answers EUNAVAILABLE.
+// answers. Every method honours ctx: an expired context ends the work with ETIMEOUT, a cancelled one
+// with ECANCELED (see CtxErr). A backend that cannot be reached answers EUNAVAILABLE.
 //
 // Orders are part of the contract: lists come in NodeLess order (or id order when paginating), edges
 // in EdgeLess order, search hits by score then id. Returned values are copies the caller may keep.

@@ -128,8 +128,8 @@ func TestLoadIsAtomic(t *testing.T) {
 			if batches != 1 {
 				t.Errorf("%d batches of %s written before the cancellation took effect, want 1", batches, stage)
 			}
-			if kg.ErrorCode(err) != kg.ETIMEOUT {
-				t.Fatalf("Load with a cancelled context: %v, want code %s", err, kg.ETIMEOUT)
+			if kg.ErrorCode(err) != kg.ECANCELED {
+				t.Fatalf("Load with a cancelled context: %v, want code %s", err, kg.ECANCELED)
 			}
 			if got := snap(t, s, ids); !reflect.DeepEqual(got, want) {
 				t.Errorf("a failed load changed the graph:\nbefore %v\nafter  %v", want.Stats, got.Stats)

@@ -425,9 +425,9 @@ func (s *Store) classify(ctx context.Context, err error) error {
 	case errors.As(err, &ke):
 		return err
 	case ctx.Err() != nil:
-		return kg.Wrap(kg.ETIMEOUT, errors.Join(ctx.Err(), err), "the request ran out of time")
+		return kg.CtxError(ctx.Err(), err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return kg.Wrap(kg.ETIMEOUT, err, "the request ran out of time")
+		return kg.CtxError(err, nil)
 	case errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Transaction.TransactionTimedOut"):
 		return kg.Wrap(kg.ETIMEOUT, err, "the query ran out of time")
 	case unavailable(err):

@@ -55,3 +55,29 @@ func BenchmarkRefusals(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQuestions measures whole requests through the handler on the embedded store holding
+// the shipped seed: the benchmark questions (a), (b) and (c) of docs/BENCHMARKS.md and the depth-2
+// neighbourhood that the load mix sends, the largest answer of an ordinary client.
+func BenchmarkQuestions(b *testing.B) {
+	h := server.New(server.DefaultConfig(), shippedStore(b), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, bc := range []struct{ name, query string }{
+		{"a one failure mode", `{ failureMode(id: "membership-inference") { id name intent compromises } }`},
+		{"b its mitigations and their references", `{ failureMode(id: "membership-inference") { id mitigations { id name references { id title } } } }`},
+		{"c failure modes, mitigations, assets", `{ failureModes { id mitigations { id protects { id name } } } }`},
+		{"depth-2 neighbourhood", `{ neighborhood(id: "poisoning", depth: 2, limit: 100) { truncated nodes { id kind name } edges { type source target } } }`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]any{"query": bc.query})
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(http.MethodPost, server.PathGraphQL, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+					b.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}

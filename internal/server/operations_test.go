@@ -122,6 +122,60 @@ func TestTimeoutCancelsStoreWork(t *testing.T) {
 	}
 }
 
+// enteringStore is a stuckStore that says when List starts waiting.
+type enteringStore struct {
+	stuckStore
+	entered chan struct{}
+}
+
+func (s enteringStore) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	close(s.entered)
+	return s.stuckStore.List(ctx, f)
+}
+
+// TestClientThatLeavesIsCancelledNotTimeout closes the connection of a client while its request
+// waits on the store: the store work ends, and the request's outcome in the log line and the
+// metrics is CANCELLED, not TIMEOUT (the server was not too slow; the client went away).
+func TestClientThatLeavesIsCancelledNotTimeout(t *testing.T) {
+	store := enteringStore{stuckStore{shippedStore(t)}, make(chan struct{})}
+	ts := newTestServer(t, server.DefaultConfig(), store)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+server.PathGraphQL,
+		strings.NewReader(`{"query": "query Leaving { assets { id } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan error, 1)
+	go func() {
+		resp, err := ts.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-store.entered
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the request finished although its client left")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(ts.log.String(), "operation=Leaving") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no request line for the cancelled request:\n%s", ts.log.String())
+		}
+		time.Sleep(5 * time.Millisecond) // polling for the server's log line, not synchronising
+	}
+	line := grepLines(ts.log.String(), "operation=Leaving")
+	if !strings.Contains(line, `codes=CANCELLED`) || strings.Contains(line, "TIMEOUT") {
+		t.Errorf("request line of a client that left: %s", line)
+	}
+	_, body := ts.get(t, server.PathMetrics)
+	if !strings.Contains(body, `failgraph_graphql_errors_total{code="CANCELLED",operation="Leaving"} 1`) || strings.Contains(body, `code="TIMEOUT"`) {
+		t.Errorf("metrics of a client that left:\n%s", grepLines(body, "errors_total"))
+	}
+}
+
 func TestMetrics(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), shippedStore(t))
 	other := newTestServer(t, server.DefaultConfig(), shippedStore(t)) // its own registry
@@ -159,7 +213,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
-	if !regexp.MustCompile(`failgraph_store_calls_total\{code="OK",method="(Nodes|Adjacent)"\} [1-9]`).MatchString(body) {
+	if !regexp.MustCompile(`failgraph_store_calls_total\{code="OK",method="(Nodes|Adjacent|Expand)"\} [1-9]`).MatchString(body) {
 		t.Errorf("metrics count no batched store calls:\n%s", grepLines(body, "store_calls"))
 	}
 	if _, body := other.get(t, server.PathMetrics); strings.Contains(body, `operation="Normal"`) {

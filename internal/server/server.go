@@ -264,15 +264,16 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	srv.SetRecoverFunc(graph.Recover)
 
 	// gqlgen answers an operation whose context ended before it started with no response at all
-	// (the body "null"); answer TIMEOUT instead.
+	// (the body "null"); answer TIMEOUT (or CANCELLED, when the client went away) instead.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		h := next(ctx)
 		first := true
 		return func(ctx context.Context) *graphql.Response {
 			resp := h(ctx)
 			if resp == nil && first && ctx.Err() != nil {
-				resp = &graphql.Response{Errors: gqlerror.List{present(ctx, kg.CtxErr(ctx))}}
-				noteCode(ctx, graph.CodeTimeout)
+				err := kg.CtxErr(ctx)
+				resp = &graphql.Response{Errors: gqlerror.List{present(ctx, err)}}
+				noteCode(ctx, kg.ErrorCode(err))
 			}
 			first = false
 			return resp

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/traverse"
@@ -403,7 +404,8 @@ func testStore(t *testing.T, s kg.Store) {
 	})
 }
 
-// testCancelled checks that a cancelled context ends every method, and every traversal, with ETIMEOUT.
+// testCancelled checks that a cancelled context ends every method, and every traversal, with
+// ECANCELED (the client went away), and an expired one with ETIMEOUT.
 func testCancelled(t *testing.T, s kg.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -417,6 +419,7 @@ func testCancelled(t *testing.T, s kg.Store) {
 		{"List", func() error { _, err := s.List(ctx, kg.Filter{Kind: kg.KindAsset}); return err }},
 		{"Count", func() error { _, err := s.Count(ctx, kg.Filter{Kind: kg.KindAsset}); return err }},
 		{"Adjacent", func() error { _, err := s.Adjacent(ctx, []string{"fm-evasion"}, kg.Both, nil); return err }},
+		{"Expand", func() error { _, err := s.Expand(ctx, []string{"fm-evasion"}, nil); return err }},
 		{"Search", func() error { _, err := s.Search(ctx, "evasion", nil, 10); return err }},
 		{"Stats", func() error { _, err := s.Stats(ctx); return err }},
 		{"Ping", func() error { return s.Ping(ctx) }},
@@ -436,6 +439,16 @@ func testCancelled(t *testing.T, s kg.Store) {
 		{"CoverageGaps", func() error { _, err := e.CoverageGaps(ctx); return err }},
 	}
 	for _, c := range calls {
-		t.Run(c.name, func(t *testing.T) { wantCode(t, c.call(), kg.ETIMEOUT, "") })
+		t.Run(c.name, func(t *testing.T) { wantCode(t, c.call(), kg.ECANCELED, "") })
 	}
+	expired, stop := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer stop()
+	t.Run("an expired context is TIMEOUT", func(t *testing.T) {
+		_, err := s.Node(expired, "fm-evasion")
+		wantCode(t, err, kg.ETIMEOUT, "")
+		_, err = s.Expand(expired, []string{"fm-evasion"}, nil)
+		wantCode(t, err, kg.ETIMEOUT, "")
+		_, err = e.Neighborhood(expired, "fm-evasion", traverse.NeighborhoodOpts{Depth: 2, Limit: 10})
+		wantCode(t, err, kg.ETIMEOUT, "")
+	})
 }
