@@ -242,15 +242,19 @@ var (
 	edgeType  = reflect.TypeFor[*model.Edge]()
 )
 
+// modelPkg is the package of the values gather looks into: graph/model's results and connections.
+var modelPkg = reflect.TypeFor[model.Subgraph]().PkgPath()
+
+// refHolder is a value whose references field (a resolver) reads the nodes of an id list.
+type refHolder interface{ RefIDs() []string }
+
 // value gathers from v, a value of GraphQL type typ selected by sel.
 func (g *gatherer) value(v reflect.Value, sel ast.SelectionSet, typ string, depth int) {
 	if depth > maxWalk || len(sel) == 0 || !v.IsValid() {
 		return
 	}
-	if v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return
-		}
+	if (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && v.IsNil() {
+		return
 	}
 	switch {
 	case v.Type() == edgeType:
@@ -264,31 +268,62 @@ func (g *gatherer) value(v reflect.Value, sel ast.SelectionSet, typ string, dept
 	switch v.Kind() {
 	case reflect.Interface:
 		g.value(v.Elem(), sel, typ, depth)
+		return
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
 			g.value(v.Index(i), sel, typ, depth+1)
 		}
-	case reflect.Pointer:
-		g.value(v.Elem(), sel, typ, depth)
-	case reflect.Struct:
-		// A plain result (a traversal's answer, a connection): look into the struct fields that
-		// the selection asks for, by the name gqlgen binds them by.
-		t := v.Type()
-		for _, f := range graphql.CollectFields(g.p.op, sel, []string{typ}) {
-			if len(f.Selections) == 0 {
-				continue
+		return
+	}
+	// A plain value of graph/model (a traversal's answer, a connection): look into the struct
+	// fields and methods without arguments that the selection asks for, by the name gqlgen binds
+	// them by. Their values are plain too, or nodes and edges.
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t.PkgPath() != modelPkg {
+		return
+	}
+	for _, f := range graphql.CollectFields(g.p.op, sel, []string{typ}) {
+		if len(f.Selections) == 0 {
+			continue
+		}
+		if h, ok := v.Interface().(refHolder); ok && f.Name == "references" {
+			plan := g.p.kinds(f.Selections, kg.KindReference)
+			for _, id := range h.RefIDs() {
+				g.node(id, nil, plan)
 			}
-			sf, ok := t.FieldByNameFunc(func(name string) bool { return strings.EqualFold(name, f.Name) })
-			if !ok || !sf.IsExported() {
-				continue
-			}
-			ft := ""
-			if f.Definition != nil {
-				ft = f.Definition.Type.Name()
-			}
-			g.value(v.FieldByIndex(sf.Index), f.Selections, ft, depth+1)
+			continue
+		}
+		ft := ""
+		if f.Definition != nil {
+			ft = f.Definition.Type.Name()
+		}
+		if fv, ok := member(v, f.Name); ok {
+			g.value(fv, f.Selections, ft, depth+1)
 		}
 	}
+}
+
+// member returns the exported struct field or argument-free method of v that gqlgen binds to the
+// GraphQL field name.
+func member(v reflect.Value, name string) (reflect.Value, bool) {
+	match := func(n string) bool { return strings.EqualFold(n, name) }
+	t := v.Type()
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		if match(m.Name) && m.Type.NumIn() == 1 && m.Type.NumOut() == 1 {
+			return v.Method(i).Call(nil)[0], true
+		}
+	}
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if sf, ok := v.Type().FieldByNameFunc(match); ok && sf.IsExported() {
+		return v.FieldByIndex(sf.Index), true
+	}
+	return reflect.Value{}, false
 }
 
 // edge gathers what sel, a selection of Edge, asks of e: its references and its endpoints.

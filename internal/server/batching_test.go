@@ -162,6 +162,11 @@ func TestStoreCallsUnderLoad(t *testing.T) {
 		{"b", `query b { failureMode(id: "membership-inference") { id mitigations { id name references { id title } } } }`, 1},
 		{"c", `query c { failureModes { id mitigations { id protects { id name } } } }`, 2},
 		{"d", `query d { mitigations { id mitigates { id assets { id targetedBy { id } } } edges { type sourceNode { id } } } }`, 2},
+		// The traversal's own calls (fixed by its depth), then one Expand for the selection of
+		// its nodes and one for that of its edges.
+		{"e", `query e { neighborhood(id: "poisoning", depth: 1) { nodes { id ... on Mitigation { protects { id } } }
+			edges { references { id } sourceNode { id } } } }`, 5},
+		{"f", `query f { legalMatrix { rows { id } cells { references { id year } } } }`, 4},
 	}
 	const clients, rounds = 32, 5
 	var wg sync.WaitGroup
