@@ -34,7 +34,8 @@ type graph struct {
 	edges  []kg.Edge
 	out    map[string][]int32
 	in     map[string][]int32
-	index  map[string][]string // token -> node ids, id order
+	all    []*kg.Node          // every node, in the order of the graph loaded
+	index  map[string][]int32  // token -> positions in all of the nodes with it
 	tokens []string            // sorted distinct tokens, for prefix lookups
 	stats  kg.Stats
 }
@@ -63,6 +64,9 @@ func (s *Store) Replace(g *kg.Graph) error {
 }
 
 func build(g *kg.Graph) (*graph, error) {
+	if len(g.Nodes) > math.MaxInt32 {
+		return nil, kg.Errorf(kg.EINVALID, "", "%d nodes: at most %d", len(g.Nodes), math.MaxInt32)
+	}
 	ng := &graph{
 		nodes:  make(map[string]*kg.Node, len(g.Nodes)),
 		byKind: map[kg.Kind][]*kg.Node{},
@@ -70,7 +74,8 @@ func build(g *kg.Graph) (*graph, error) {
 		edges:  make([]kg.Edge, 0, len(g.Edges)),
 		out:    map[string][]int32{},
 		in:     map[string][]int32{},
-		index:  map[string][]string{},
+		all:    make([]*kg.Node, 0, len(g.Nodes)),
+		index:  map[string][]int32{},
 		stats:  kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}},
 	}
 	for _, n := range g.Nodes {
@@ -82,10 +87,11 @@ func build(g *kg.Graph) (*graph, error) {
 		}
 		c := n.Clone()
 		ng.nodes[c.ID] = c
+		ng.all = append(ng.all, c)
 		ng.byKind[c.Kind] = append(ng.byKind[c.Kind], c)
 		ng.stats.Nodes[c.Kind]++
 		for _, t := range kg.DocumentTokens(c) {
-			ng.index[t] = append(ng.index[t], c.ID)
+			ng.index[t] = append(ng.index[t], int32(len(ng.all)-1))
 		}
 	}
 	if len(g.Edges) > math.MaxInt32 {
@@ -143,8 +149,8 @@ func build(g *kg.Graph) (*graph, error) {
 		sort.Slice(ids, func(i, j int) bool { return ids[i].ID < ids[j].ID })
 		ng.byID[k] = ids
 	}
-	for t, ids := range ng.index {
-		sort.Strings(ids)
+	for t, is := range ng.index {
+		ng.index[t] = slices.Clip(is)
 		ng.tokens = append(ng.tokens, t)
 	}
 	sort.Strings(ng.tokens)
@@ -511,22 +517,22 @@ func (s *Store) Search(ctx context.Context, query string, kinds []kg.Kind, limit
 	if err != nil {
 		return nil, err
 	}
-	cand := map[string]bool{}
+	cand := map[int32]bool{}
 	for _, t := range qt {
-		for _, id := range g.index[t] {
-			cand[id] = true
+		for _, i := range g.index[t] {
+			cand[i] = true
 		}
 		if len(t) >= 3 {
 			for i := sort.SearchStrings(g.tokens, t); i < len(g.tokens) && strings.HasPrefix(g.tokens[i], t); i++ {
-				for _, id := range g.index[g.tokens[i]] {
-					cand[id] = true
+				for _, j := range g.index[g.tokens[i]] {
+					cand[j] = true
 				}
 			}
 		}
 	}
 	var hits []kg.Hit
-	for id := range cand {
-		n := g.nodes[id]
+	for i := range cand {
+		n := g.all[i]
 		if len(kinds) > 0 && !hasKind(kinds, n.Kind) {
 			continue
 		}
