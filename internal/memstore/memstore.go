@@ -34,9 +34,9 @@ type graph struct {
 	edges  []kg.Edge
 	out    map[string][]int32
 	in     map[string][]int32
-	all    []*kg.Node          // every node, in the order of the graph loaded
-	index  map[string][]int32  // token -> positions in all of the nodes with it
-	tokens []string            // sorted distinct tokens, for prefix lookups
+	all    []*kg.Node         // every node, in the order of the graph loaded
+	index  map[string][]int32 // token -> positions in all of the nodes with it
+	tokens []string           // sorted distinct tokens, for prefix lookups
 	stats  kg.Stats
 }
 
