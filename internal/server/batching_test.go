@@ -166,6 +166,9 @@ func TestStoreCallsUnderLoad(t *testing.T) {
 		// its nodes and one for that of its edges.
 		{"e", `query e { neighborhood(id: "poisoning", depth: 1) { nodes { id ... on Mitigation { protects { id } } }
 			edges { references { id } sourceNode { id } } } }`, 5},
+		// Search, then one Expand for the selection of the hits' nodes.
+		{"g", `query g { search(query: "poisoning training data", first: 10) { edges { score node { id
+			... on FailureMode { mitigations { id references { id } } } ... on Mitigation { protects { id } } } } } }`, 2},
 		{"f", `query f { legalMatrix { rows { id } cells { references { id year } } } }`, 4},
 	}
 	const clients, rounds = 32, 5
