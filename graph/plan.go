@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -53,15 +54,54 @@ var edgeFields = map[string]map[string]relField{
 // the hundreds of sibling objects of a list share one selection.
 type planner struct {
 	op   *graphql.OperationContext
-	memo interface {
-		Load(any) (any, bool)
-		Store(any, any)
-	}
+	memo *sync.Map // *ast.Selection → *selMemo
 }
 
-type planKey struct {
-	sel  *ast.Selection
-	kind kg.Kind
+// selMemo is what the planner worked out for one selection set (keyed by its first selection).
+type selMemo struct {
+	mu    sync.Mutex
+	steps map[kg.Kind][]kg.Step // guarded by mu
+	edge  *edgeSel              // guarded by mu; nil until asked
+}
+
+// edgeSel is what a selection of Edge asks beyond the edge itself: its references and endpoints.
+type edgeSel struct {
+	refs, source, target ast.SelectionSet
+	any                  bool // one of them is selected
+}
+
+func (p *planner) memoFor(sel ast.SelectionSet) *selMemo {
+	key := &sel[0]
+	if v, ok := p.memo.Load(key); ok {
+		return v.(*selMemo)
+	}
+	v, _ := p.memo.LoadOrStore(key, &selMemo{steps: map[kg.Kind][]kg.Step{}})
+	return v.(*selMemo)
+}
+
+// edgeSel returns what sel, a selection of Edge, asks of the edges' references and endpoints.
+func (p *planner) edgeSel(sel ast.SelectionSet) *edgeSel {
+	if len(sel) == 0 {
+		return &edgeSel{}
+	}
+	m := p.memoFor(sel)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.edge == nil {
+		e := &edgeSel{}
+		for _, f := range graphql.CollectFields(p.op, sel, []string{"Edge"}) {
+			switch f.Name {
+			case "references":
+				e.refs, e.any = append(e.refs, f.Selections...), true
+			case "sourceNode":
+				e.source, e.any = append(e.source, f.Selections...), true
+			case "targetNode":
+				e.target, e.any = append(e.target, f.Selections...), true
+			}
+		}
+		m.edge = e
+	}
+	return m.edge
 }
 
 func (r *Resolver) planner(ctx context.Context) *planner {
@@ -73,16 +113,21 @@ func (p *planner) steps(sel ast.SelectionSet, k kg.Kind) []kg.Step {
 	if len(sel) == 0 {
 		return nil
 	}
-	key := planKey{&sel[0], k}
-	if v, ok := p.memo.Load(key); ok {
-		return v.([]kg.Step)
+	m := p.memoFor(sel)
+	m.mu.Lock()
+	steps, ok := m.steps[k]
+	m.mu.Unlock()
+	if ok {
+		return steps
 	}
 	var plan kg.Plan
 	for _, f := range graphql.CollectFields(p.op, sel, []string{string(k), "Node"}) {
 		plan = p.field(plan, k, f)
 	}
-	steps := plan[k]
-	p.memo.Store(key, steps)
+	steps = plan[k]
+	m.mu.Lock()
+	m.steps[k] = steps
+	m.mu.Unlock()
 	return steps
 }
 
@@ -258,7 +303,9 @@ func (g *gatherer) value(v reflect.Value, sel ast.SelectionSet, typ string, dept
 	}
 	switch {
 	case v.Type() == edgeType:
-		g.edge(v.Interface().(*model.Edge).KG(), sel)
+		if es := g.p.edgeSel(sel); es.any {
+			g.edge(v.Interface().(*model.Edge).KG(), es)
+		}
 		return
 	case v.Type().Implements(nodeIface):
 		n := v.Interface().(model.Node).KG()
@@ -270,6 +317,9 @@ func (g *gatherer) value(v reflect.Value, sel ast.SelectionSet, typ string, dept
 		g.value(v.Elem(), sel, typ, depth)
 		return
 	case reflect.Slice, reflect.Array:
+		if v.Type().Elem() == edgeType && !g.p.edgeSel(sel).any {
+			return // the edges' own fields only: nothing to read
+		}
 		for i := range v.Len() {
 			g.value(v.Index(i), sel, typ, depth+1)
 		}
@@ -326,20 +376,19 @@ func member(v reflect.Value, name string) (reflect.Value, bool) {
 	return reflect.Value{}, false
 }
 
-// edge gathers what sel, a selection of Edge, asks of e: its references and its endpoints.
-func (g *gatherer) edge(e kg.Edge, sel ast.SelectionSet) {
-	for _, f := range graphql.CollectFields(g.p.op, sel, []string{"Edge"}) {
-		switch f.Name {
-		case "references":
-			plan := g.p.kinds(f.Selections, kg.KindReference)
-			for _, id := range e.Refs {
-				g.node(id, nil, plan)
-			}
-		case "sourceNode":
-			g.node(e.Source, nil, g.p.kinds(f.Selections, kg.Kinds...))
-		case "targetNode":
-			g.node(e.Target, nil, g.p.kinds(f.Selections, kg.Kinds...))
+// edge gathers what es, a selection of Edge, asks of e: its references and its endpoints.
+func (g *gatherer) edge(e kg.Edge, es *edgeSel) {
+	if es.refs != nil {
+		plan := g.p.kinds(es.refs, kg.KindReference)
+		for _, id := range e.Refs {
+			g.node(id, nil, plan)
 		}
+	}
+	if es.source != nil {
+		g.node(e.Source, nil, g.p.kinds(es.source, kg.Kinds...))
+	}
+	if es.target != nil {
+		g.node(e.Target, nil, g.p.kinds(es.target, kg.Kinds...))
 	}
 }
 

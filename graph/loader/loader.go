@@ -25,7 +25,7 @@ type Loaders struct {
 	nodes map[string]*kg.Node      // guarded by mu; a nil value: known not to exist
 	edges map[kg.EdgeKey][]kg.Edge // guarded by mu
 
-	plans sync.Map // memo of whoever plans selections for this request (see Plans)
+	plans sync.Map // the memo of whoever plans selections for this request (see Plans)
 }
 
 // New returns an empty cache over store.
