@@ -329,7 +329,7 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 }
 
 // Ping implements kg.Store with a trivial statement on the configured database. A context that has
-// already ended is ETIMEOUT, as for every method; once sent, every failure is EUNAVAILABLE, a server
+// already ended is ETIMEOUT (or ECANCELED), as for every method; once sent, every failure is EUNAVAILABLE, a server
 // that does not answer before ctx's deadline included: the server's fault, whatever the caller's
 // deadline (docs/OPERATIONS.md, "One cause, one code").
 func (s *Store) Ping(ctx context.Context) error {
