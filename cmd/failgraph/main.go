@@ -4,6 +4,7 @@
 //	failgraph validate   check a directory of seed files
 //	failgraph seed       load the seed into Neo4j
 //	failgraph load       measure the server under load, beside a bare HTTP floor and an abuser
+//	failgraph synth      make a synthetic graph of any size, as seed files or into Neo4j
 //
 // Run "failgraph --help" or "failgraph COMMAND --help" for details.
 package main
@@ -26,6 +27,7 @@ Usage:
   failgraph stats [--markdown]  count the seed by kind, relation, intent, framework, ...
   failgraph seed [flags]        load the seed into Neo4j (see failgraph seed --help)
   failgraph load [flags]        measure failgraph under load on loopback (see failgraph load --help)
+  failgraph synth --nodes N     make a synthetic graph of N nodes (see failgraph synth --help)
   failgraph --help              show this help
 
 Every flag of serve can also be set with a FAILGRAPH_* environment variable.
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "synth":
+		return runSynth(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
 		return errUsage

@@ -22,6 +22,9 @@ const (
 
 	cypherAwaitIndexes = "CALL db.awaitIndexes($seconds)"
 
+	// A bulk load into an empty database builds the full-text index after the data.
+	cypherDropSearchIndex = "DROP INDEX " + searchIndex + " IF EXISTS"
+
 	searchIndex = "node_search"
 )
 
@@ -123,6 +126,32 @@ REMOVE n{{OTHER_KINDS}}
 SET n:{{KIND}}
 RETURN count(n) AS count`
 
+	// A bulk load into an empty database (LoadOptions.TxRows) creates without looking first; the
+	// id constraint still refuses a duplicate.
+	cypherCreateNodes = `UNWIND $rows AS row
+CREATE (n:Node:{{KIND}})
+SET n = row.props
+RETURN count(n) AS count`
+
+	cypherCreateEdges = `UNWIND $rows AS row
+MATCH (a:Node {id: row.source})
+MATCH (b:Node {id: row.target})
+CREATE (a)-[r:{{TYPE}}]->(b)
+SET r = row.props
+RETURN count(r) AS count`
+
+	// The batched forms of the two deletions of Replace, at most $limit per transaction.
+	cypherDeleteStaleNodesSome = `MATCH (n:Node) WHERE NOT n.id IN $ids
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS count`
+
+	cypherDeleteStaleEdgesSome = `MATCH (a:Node)-[r]->(b:Node)
+WHERE NOT (type(r) + ':' + a.id + ':' + b.id) IN $keys
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS count`
+
 	cypherUpsertEdges = `UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
@@ -142,6 +171,8 @@ var (
 	countByKind        = byKind(cypherCount)
 	upsertNodesByKind  = byKind(cypherUpsertNodes)
 	upsertEdgesByType  = byType(cypherUpsertEdges)
+	createNodesByKind  = byKind(cypherCreateNodes)
+	createEdgesByType  = byType(cypherCreateEdges)
 	cypherStats        = statsQuery()
 )
 

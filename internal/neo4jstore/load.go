@@ -19,6 +19,12 @@ type LoadOptions struct {
 	// Progress, when set, is called after each batch with the stage ("nodes" or "relationships"),
 	// the rows written so far in that stage and the stage's total.
 	Progress func(stage string, done, total int)
+	// TxRows, when positive, commits every TxRows rows in a transaction of their own instead of
+	// writing the whole graph in one: the bulk load of a large graph, whose single transaction
+	// would have to fit in the server's heap. It gives up atomicity: a failure part way leaves
+	// the rows of the committed transactions (loading again completes the graph). Into an empty
+	// database it creates instead of merging and builds the full-text index once at the end.
+	TxRows int
 }
 
 // DefaultBatchSize is the default LoadOptions.BatchSize.
@@ -60,6 +66,10 @@ func (s *Store) Load(ctx context.Context, g *kg.Graph, opts LoadOptions) error {
 		}
 	}
 
+	if opts.TxRows > 0 {
+		return s.loadBatched(ctx, g, nodes, edges, opts)
+	}
+
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(context.WithoutCancel(ctx))
 	// The result type is not any: the driver cannot cast a nil any back (it panics).
@@ -73,24 +83,159 @@ func (s *Store) Load(ctx context.Context, g *kg.Graph, opts LoadOptions) error {
 		map[string]any{"seconds": int64(AwaitIndexesSeconds)}, func([]*neo4j.Record) error { return nil })
 }
 
+// loadBatched is Load with LoadOptions.TxRows: the same statements (or CREATE into an empty
+// database), TxRows rows per transaction.
+func (s *Store) loadBatched(ctx context.Context, g *kg.Graph, nodes map[kg.Kind][]map[string]any, edges map[kg.RelType][]map[string]any, opts LoadOptions) error {
+	empty := true
+	if err := s.run(ctx, neo4j.AccessModeRead, cypherAnyNode, nil, func(recs []*neo4j.Record) error {
+		empty = len(recs) == 0
+		return nil
+	}); err != nil {
+		return err
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(context.WithoutCancel(ctx))
+	// commit runs the statements in one write transaction; each returns a count, which is added up.
+	commit := func(stmts []statement) (int64, error) {
+		total, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (int64, error) {
+			var sum int64
+			for _, st := range stmts {
+				c, err := s.execCount(ctx, tx, st.cypher, st.params)
+				if err != nil {
+					return 0, err
+				}
+				if st.want >= 0 && c != st.want {
+					return 0, fmt.Errorf("%s: wrote %d of %d rows", st.what, c, st.want)
+				}
+				sum += c
+			}
+			return sum, nil
+		})
+		if err != nil {
+			return 0, s.classify(ctx, err)
+		}
+		return total, nil
+	}
+	if opts.Replace && !empty {
+		// What g lacks goes first, a bounded number of deletions per transaction.
+		ids := make([]string, len(g.Nodes))
+		for i, n := range g.Nodes {
+			ids[i] = n.ID
+		}
+		keys := make([]string, len(g.Edges))
+		for i, e := range g.Edges {
+			keys[i] = kg.EdgeID(e.Type, e.Source, e.Target)
+		}
+		for _, del := range []statement{
+			{cypher: cypherDeleteStaleNodesSome, params: map[string]any{"ids": ids, "limit": int64(opts.TxRows)}, want: -1},
+			{cypher: cypherDeleteStaleEdgesSome, params: map[string]any{"keys": keys, "limit": int64(opts.TxRows)}, want: -1},
+		} {
+			for {
+				c, err := commit([]statement{del})
+				if err != nil {
+					return err
+				}
+				if c < int64(opts.TxRows) {
+					break
+				}
+			}
+		}
+	}
+	if empty {
+		// Lucene indexes a million documents faster in one pass than row by row in each commit.
+		if err := s.run(ctx, neo4j.AccessModeWrite, cypherDropSearchIndex, nil, func([]*neo4j.Record) error { return nil }); err != nil {
+			return err
+		}
+	}
+	nodeStmt, edgeStmt := upsertNodesByKind, upsertEdgesByType
+	if empty {
+		nodeStmt, edgeStmt = createNodesByKind, createEdgesByType
+	}
+	var pending []statement
+	rows, done := 0, 0
+	flush := func(stage string, total int) error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if _, err := commit(pending); err != nil {
+			return err
+		}
+		done += rows
+		pending, rows = nil, 0
+		if opts.Progress != nil {
+			opts.Progress(stage, done, total)
+		}
+		return nil
+	}
+	add := func(stage string, total int, st statement, n int) error {
+		pending = append(pending, st)
+		rows += n
+		if rows >= opts.TxRows {
+			return flush(stage, total)
+		}
+		return nil
+	}
+	for _, k := range kg.Kinds {
+		for _, batch := range batches(nodes[k], opts.BatchSize) {
+			st := statement{what: string(k) + " nodes", cypher: nodeStmt[k], params: map[string]any{"rows": batch}, want: int64(len(batch))}
+			if err := add(StageNodes, len(g.Nodes), st, len(batch)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(StageNodes, len(g.Nodes)); err != nil {
+		return err
+	}
+	done = 0
+	for _, t := range kg.RelTypes {
+		for _, batch := range batches(edges[t], opts.BatchSize) {
+			st := statement{what: string(t) + " relationships", cypher: edgeStmt[t], params: map[string]any{"rows": batch}, want: int64(len(batch))}
+			if err := add(StageRelationships, len(g.Edges), st, len(batch)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(StageRelationships, len(g.Edges)); err != nil {
+		return err
+	}
+	if empty {
+		if err := s.run(ctx, neo4j.AccessModeWrite, cypherSearchIndex, nil, func([]*neo4j.Record) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return s.runFor(ctx, (AwaitIndexesSeconds+10)*time.Second, neo4j.AccessModeRead, cypherAwaitIndexes,
+		map[string]any{"seconds": int64(AwaitIndexesSeconds)}, func([]*neo4j.Record) error { return nil })
+}
+
+// statement is one statement of a batched transaction; want is the count it must return (-1: any).
+type statement struct {
+	what   string
+	cypher string
+	params map[string]any
+	want   int64
+}
+
+// execCount runs one counting statement in tx and returns its "count" column.
+func (s *Store) execCount(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (int64, error) {
+	if err := kg.CtxErr(ctx); err != nil {
+		return 0, err
+	}
+	s.trips.Add(1)
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return 0, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c, _, err := neo4j.GetRecordValue[int64](rec, "count")
+	return c, err
+}
+
 // write is the body of Load's transaction.
 func (s *Store) write(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Graph, nodes map[kg.Kind][]map[string]any, edges map[kg.RelType][]map[string]any, opts LoadOptions) error {
-	exec := func(cypher string, params map[string]any) (int64, error) {
-		if err := kg.CtxErr(ctx); err != nil {
-			return 0, err
-		}
-		s.trips.Add(1)
-		res, err := tx.Run(ctx, cypher, params)
-		if err != nil {
-			return 0, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return 0, err
-		}
-		c, _, err := neo4j.GetRecordValue[int64](rec, "count")
-		return c, err
-	}
+	exec := func(cypher string, params map[string]any) (int64, error) { return s.execCount(ctx, tx, cypher, params) }
 	if opts.Replace {
 		ids := make([]string, len(g.Nodes))
 		for i, n := range g.Nodes {

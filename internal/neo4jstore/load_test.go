@@ -254,3 +254,64 @@ func cloneGraph(g *kg.Graph) *kg.Graph {
 	}
 	return c
 }
+
+// A batched load (LoadOptions.TxRows) into an empty database creates what one transaction would
+// have merged, and rebuilds the full-text index it drops for the load.
+func TestBatchedLoadIntoAnEmptyDatabase(t *testing.T) {
+	s := open(t)
+	load(t, s, &kg.Graph{}) // empty
+	g := shipped(t)
+	var calls []int
+	err := s.Load(context.Background(), g, neo4jstore.LoadOptions{BatchSize: 40, TxRows: 200,
+		Progress: func(stage string, done, total int) {
+			if stage == neo4jstore.StageNodes {
+				calls = append(calls, done)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := idsOf(g)
+	if got, want := snap(t, s, ids), memSnap(t, g, ids); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a batched load:\nneo4j    %v\nmemstore %v", got.Stats, want.Stats)
+	}
+	// 285-odd nodes in transactions of at least 200 rows: progress after each commit, ending at the total.
+	if len(calls) < 2 || calls[len(calls)-1] != len(g.Nodes) {
+		t.Errorf("node progress %v, want one report per transaction ending at %d", calls, len(g.Nodes))
+	}
+	m, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"poisoning", "membership inference"} {
+		want, err := m.Search(context.Background(), q, nil, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Search(context.Background(), q, nil, 10)
+		if err != nil {
+			t.Fatalf("Search(%q) after a batched load: %v", q, err)
+		}
+		if len(got) == 0 || len(got) != len(want) || got[0].Node.ID != want[0].Node.ID {
+			t.Errorf("Search(%q) after a batched load: %d hits, want %d with the same first", q, len(got), len(want))
+		}
+	}
+}
+
+// A batched load over a graph with Replace deletes what the new graph lacks, in bounded
+// transactions, and merges the rest.
+func TestBatchedLoadReplace(t *testing.T) {
+	s := open(t)
+	big, small := shipped(t), minimal(t)
+	load(t, s, big)
+	changed := cloneGraph(small)
+	changed.Nodes[0].Summary = ""
+	changed.Edges = changed.Edges[1:]
+	if err := s.Load(context.Background(), changed, neo4jstore.LoadOptions{Replace: true, BatchSize: 7, TxRows: 20}); err != nil {
+		t.Fatal(err)
+	}
+	ids := idsOf(big, small)
+	if got, want := snap(t, s, ids), memSnap(t, changed, ids); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a batched Replace:\nneo4j    %v\nmemstore %v", got.Stats, want.Stats)
+	}
+}

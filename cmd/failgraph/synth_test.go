@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestSynthCommandWritesAValidSeed(t *testing.T) {
+	noenv := func(string) string { return "" }
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"synth", "--nodes", "600", "--out", dir}, noenv, &out, &errb); err != nil {
+		t.Fatalf("synth: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "wrote 600 nodes") {
+		t.Errorf("stdout %q", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"validate", dir}, noenv, &out, &errb); err != nil {
+		t.Fatalf("validate of the synthetic seed: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "600 nodes") {
+		t.Errorf("validate: %q, want 600 nodes", out.String())
+	}
+}
+
+func TestSynthCommandRefusesBadSettings(t *testing.T) {
+	noenv := func(string) string { return "" }
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"synth", "--out", "x"}, "--nodes (default)"},
+		{[]string{"synth", "--nodes", "5", "--out", "x"}, "want a number of nodes from 20"},
+		{[]string{"synth", "--nodes", "100"}, "--out DIR, --neo4j or both"},
+		{[]string{"synth", "--nodes", "100", "--neo4j", "--batch", "500", "--tx-rows", "100"}, "--tx-rows"},
+		{[]string{"synth", "--nodes", "100", "--neo4j", "--neo4j-uri", "http://x"}, "--neo4j-uri"},
+	} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), c.args, noenv, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want it to name %q", c.args, err, c.want)
+		}
+	}
+}
