@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run test generate build validate bench neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
+.PHONY: help run test generate build validate bench bench-peers neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,9 @@ validate: ## check the seed files
 
 bench: ## run the Go benchmarks (embedded store; Neo4j ones need make neo4j-up)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-peers: ## failgraph beside @neo4j/graphql, raw Cypher and bare net/http (about 10 min; ARGS="--clients 1,8" to narrow)
+	./scripts/bench-peers.sh $(ARGS)
 
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly what `make test` and CI (.ci/run) run, on a fresh machine:
 #   1. Go modules, 2. gofmt, 3. go generate leaves the tree unchanged, 4. go vet,
+#   4b. bench/peer's npm packages (scripts/peer-deps.sh: npm ci, cached),
 #   5. a real Neo4j (scripts/neo4j.sh; skipped when FAILGRAPH_TEST_NEO4J_URI names a running server),
 #   6. go test -race over every package, the Neo4j conformance and fault tests included.
 set -euo pipefail
@@ -25,6 +26,9 @@ if [ "$before" != "$after" ]; then
   git status --short >&2
   fail "go generate changed tracked or untracked files: commit the regenerated code"
 fi
+
+step "npm packages of the benchmark's peer (bench/peer, for its quick check)"
+scripts/peer-deps.sh
 
 step "go vet"
 go vet ./...
