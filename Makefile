@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run test generate build validate bench bench-peers neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
+.PHONY: help run test generate build validate bench bench-peers bench-scale neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ bench: ## run the Go benchmarks (embedded store; Neo4j ones need make neo4j-up)
 
 bench-peers: ## failgraph beside @neo4j/graphql, raw Cypher and bare net/http (about 10 min; ARGS="--clients 1,8" to narrow)
 	./scripts/bench-peers.sh $(ARGS)
+
+bench-scale: ## synthetic graphs of 10k, 100k and 1M nodes on both stores (ARGS="--sizes 10000,100000" to narrow)
+	./scripts/bench-scale.sh $(ARGS)
 
 fmt: ## gofmt every Go file
 	gofmt -w $$(git ls-files '*.go')

@@ -2,6 +2,7 @@
 //
 //	bench peers --neo4j-uri URI --failgraph BIN [flags]   the whole run: seed, start, check, time, table
 //	bench floor --kind bare|cypher [flags]                one floor server (started by peers)
+//	bench scale --failgraph BIN [--neo4j-uri URI] [flags]  synthetic graphs of 10k to 1M nodes on both stores
 //
 // peers seeds the Neo4j at URI with failgraph's shipped seed and starts five targets, each its own
 // process on loopback: a bare net/http floor answering canned bytes, failgraph on its embedded
@@ -39,6 +40,7 @@ func main() {
 const usage = `Usage:
   bench peers --neo4j-uri URI --failgraph BIN [flags]   the side-by-side run (see bench peers -h)
   bench floor --kind bare|cypher [flags]                one floor server, as peers starts it
+  bench scale --failgraph BIN [--neo4j-uri URI] [flags]  the 10k/100k/1M table (see scale.go)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runPeers(ctx, args[1:], stdout, stderr)
 	case "floor":
 		return runFloor(ctx, args[1:], stdout, stderr)
+	case "scale":
+		return runScale(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
