@@ -189,6 +189,10 @@ func (r *Resolver) requireNodes(ctx context.Context, arg string, ids []string, k
 // list returns the nodes matching f and primes the node loader with them, so that nested fields
 // reaching the same nodes read no further.
 func (r *Resolver) list(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
+	if plan := r.planHere(ctx); len(plan) > 0 {
+		// The list and the whole selection below it in one store call.
+		return r.loaders(ctx).ListExpand(ctx, f, plan)
+	}
 	ns, err := r.Store.List(ctx, f)
 	if err != nil {
 		return nil, err

@@ -71,6 +71,24 @@ func (l *Loaders) Expand(ctx context.Context, ids []string, plan kg.Plan) error 
 	if err != nil {
 		return err
 	}
+	l.cache(ids, x)
+	return nil
+}
+
+// ListExpand returns the nodes matching f, read in one store call together with everything plan
+// asks around them, which it caches.
+func (l *Loaders) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*kg.Node, error) {
+	ns, x, err := l.store.ListExpand(ctx, f, plan)
+	if err != nil {
+		return nil, err
+	}
+	l.cache(nil, x)
+	l.Prime(ns...)
+	return ns, nil
+}
+
+// cache files x; ids the expansion lacks are cached as absent.
+func (l *Loaders) cache(ids []string, x *kg.Expansion) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for id, n := range x.Nodes {
@@ -84,7 +102,6 @@ func (l *Loaders) Expand(ctx context.Context, ids []string, plan kg.Plan) error 
 	for k, es := range x.Edges {
 		l.edges[k] = es
 	}
-	return nil
 }
 
 // Node returns the node with id, or nil when there is none.

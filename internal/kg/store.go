@@ -43,6 +43,11 @@ type Store interface {
 	// results.
 	Expand(ctx context.Context, ids []string, plan Plan) (*Expansion, error)
 
+	// ListExpand is List and Expand in one call: the nodes matching f, as List gives them (and
+	// with its errors), and everything plan asks around them, as Expand gives it. A list field
+	// and its whole selection are one call.
+	ListExpand(ctx context.Context, f Filter, plan Plan) ([]*Node, *Expansion, error)
+
 	// Search returns up to limit nodes whose text matches query, scored by Score over Document, best
 	// first, ties by id. kinds restricts the kinds (all when empty). An empty query is EINVALID.
 	Search(ctx context.Context, query string, kinds []Kind, limit int) ([]Hit, error)

@@ -201,6 +201,11 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	return cloneNodes(g.list(f)), nil
+}
+
+// list returns the nodes of g that match f, in List's order; the store's own, not copies.
+func (g *graph) list(f kg.Filter) []*kg.Node {
 	src := g.byKind[f.Kind]
 	paged := f.After != "" || f.Before != "" || f.Limit > 0
 	if paged {
@@ -225,7 +230,27 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	if f.FromEnd && len(out) > f.Limit {
 		out = out[len(out)-f.Limit:]
 	}
-	return cloneNodes(out), nil
+	return out
+}
+
+// ListExpand implements kg.Store: List and Expand over one snapshot.
+func (s *Store) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*kg.Node, *kg.Expansion, error) {
+	if err := f.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if err := plan.Validate(); err != nil {
+		return nil, nil, err
+	}
+	g, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns := g.list(f)
+	ids := make([]string, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	return cloneNodes(ns), g.expand(ids, plan), nil
 }
 
 // Count implements kg.Store.
@@ -337,6 +362,11 @@ func (s *Store) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Exp
 	if err != nil {
 		return nil, err
 	}
+	return g.expand(ids, plan), nil
+}
+
+// expand reads ids and what plan asks around them from g, as copies.
+func (g *graph) expand(ids []string, plan kg.Plan) *kg.Expansion {
 	x := expander{g: g, nodes: map[string]*kg.Node{}, keys: map[kg.EdgeKey]stepRead{}, seen: map[visit]bool{}}
 	for _, id := range ids {
 		x.visit(id, plan)
@@ -358,7 +388,7 @@ func (s *Store) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Exp
 	for _, n := range cloneNodes(ns) {
 		out.Nodes[n.ID] = n
 	}
-	return out, nil
+	return out
 }
 
 // expander walks a plan over one snapshot, remembering what it has read.

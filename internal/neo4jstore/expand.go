@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -48,6 +49,59 @@ func (s *Store) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Exp
 		kg.SortEdges(es)
 	}
 	return out, nil
+}
+
+// ListExpand implements kg.Store in one statement: List's statement, whose nodes come back with
+// everything plan asks around them, as in Expand.
+func (s *Store) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*kg.Node, *kg.Expansion, error) {
+	if err := f.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if err := plan.Validate(); err != nil {
+		return nil, nil, err
+	}
+	list, params, less := listQuery(f)
+	const tail = "RETURN collect(n) AS nodes"
+	if !strings.HasSuffix(list, tail) {
+		return nil, nil, kg.Errorf(kg.EINTERNAL, "", "list statement without its return clause")
+	}
+	c := &compiler{}
+	var b strings.Builder
+	b.WriteString(strings.TrimSuffix(list, tail) + "RETURN collect(")
+	if err := c.node(&b, "n", plan); err != nil {
+		return nil, nil, err
+	}
+	b.WriteString(") AS nodes")
+	out := &kg.Expansion{Nodes: map[string]*kg.Node{}, Edges: map[kg.EdgeKey][]kg.Edge{}}
+	var listed []*kg.Node
+	err := s.read(ctx, b.String(), params, func(recs []*neo4j.Record) error {
+		if len(recs) != 1 {
+			return fmt.Errorf("list and expand: %d rows", len(recs))
+		}
+		rows, _, err := neo4j.GetRecordValue[[]any](recs[0], "nodes")
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			n, err := decodeExpandedNode(out, row, plan)
+			if err != nil {
+				return err
+			}
+			listed = append(listed, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, es := range out.Edges {
+		kg.SortEdges(es)
+	}
+	sort.SliceStable(listed, func(i, j int) bool { return less(listed[i], listed[j]) })
+	for i, n := range listed {
+		listed[i] = n.Clone() // the list's nodes are the caller's to keep, apart from the expansion's
+	}
+	return listed, out, nil
 }
 
 // compileExpand returns the statement of plan. Every node comes back as [node, steps], steps
@@ -155,25 +209,31 @@ func (c *compiler) step(b *strings.Builder, v string, st kg.Step) error {
 
 // decodeExpanded files one [node, steps] value of plan's statement into out.
 func decodeExpanded(out *kg.Expansion, v any, plan kg.Plan) error {
+	_, err := decodeExpandedNode(out, v, plan)
+	return err
+}
+
+// decodeExpandedNode is decodeExpanded, returning the node.
+func decodeExpandedNode(out *kg.Expansion, v any, plan kg.Plan) (*kg.Node, error) {
 	l, ok := v.([]any)
 	if !ok || len(l) != 2 {
-		return fmt.Errorf("expand: malformed node %v", v)
+		return nil, fmt.Errorf("expand: malformed node %v", v)
 	}
 	dn, ok := l[0].(neo4j.Node)
 	if !ok {
-		return fmt.Errorf("expand: node holds a %T", l[0])
+		return nil, fmt.Errorf("expand: node holds a %T", l[0])
 	}
 	n, err := decodeNode(dn.Labels, dn.Props)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out.Nodes[n.ID] = n
 	steps, ok := l[1].([]any)
 	if !ok {
-		return fmt.Errorf("expand: steps of %s hold a %T", n.ID, l[1])
+		return nil, fmt.Errorf("expand: steps of %s hold a %T", n.ID, l[1])
 	}
 	i := 0
-	return planOrder(plan, func(k kg.Kind, st kg.Step) error {
+	return n, planOrder(plan, func(k kg.Kind, st kg.Step) error {
 		val := steps[i]
 		i++
 		if k != n.Kind {

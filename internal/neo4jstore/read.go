@@ -109,6 +109,23 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	cypher, params, less := listQuery(f)
+	var out []*kg.Node
+	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) (err error) {
+		out, err = nodeList(recs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Cypher sorted them already (LIMIT needs it); sorting again in Go makes the order the
+	// contract's by construction, whatever collect() does with row order.
+	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return out, nil
+}
+
+// listQuery returns List's statement for f, its parameters and the order of its answer.
+func listQuery(f kg.Filter) (string, map[string]any, func(a, b *kg.Node) bool) {
 	params := filterParams(f)
 	cypher := listByKind[f.Kind]
 	less := kg.NodeLess
@@ -126,18 +143,7 @@ func (s *Store) List(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 		}
 		params["limit"] = limit
 	}
-	var out []*kg.Node
-	err := s.read(ctx, cypher, params, func(recs []*neo4j.Record) (err error) {
-		out, err = nodeList(recs)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Cypher sorted them already (LIMIT needs it); sorting again in Go makes the order the
-	// contract's by construction, whatever collect() does with row order.
-	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
-	return out, nil
+	return cypher, params, less
 }
 
 // Count implements kg.Store.

@@ -73,6 +73,13 @@ func (c *countingStore) Expand(ctx context.Context, ids []string, plan kg.Plan) 
 	return x, err
 }
 
+func (c *countingStore) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*kg.Node, *kg.Expansion, error) {
+	start := time.Now()
+	ns, x, err := c.s.ListExpand(ctx, f, plan)
+	c.done(ctx, "ListExpand", start, err)
+	return ns, x, err
+}
+
 func (c *countingStore) Search(ctx context.Context, query string, kinds []kg.Kind, limit int) ([]kg.Hit, error) {
 	start := time.Now()
 	hs, err := c.s.Search(ctx, query, kinds, limit)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
 	"testing"
@@ -62,6 +63,32 @@ func testExpand(t *testing.T, s kg.Store) {
 			}
 		})
 	}
+	t.Run("ListExpand is List and Expand", func(t *testing.T) {
+		plan := kg.Plan{kg.KindFailureMode: {{Dir: kg.In, Types: []kg.RelType{kg.RelMitigates}, Nodes: true, Next: refs}}}
+		for _, f := range []kg.Filter{
+			{Kind: kg.KindFailureMode},
+			{Kind: kg.KindFailureMode, Intent: kg.Intentional, After: "fm-evasion", Limit: 2},
+			{Kind: kg.KindFailureMode, Limit: 2, FromEnd: true},
+			{Kind: kg.KindAsset, Text: "no such asset"},
+		} {
+			ns, x, err := s.ListExpand(ctx, f, plan)
+			noErr(t, err)
+			want, err := s.List(ctx, f)
+			noErr(t, err)
+			wantStrings(t, fmt.Sprintf("list of %+v", f), ids(ns), ids(want))
+			for i := range want {
+				sameNode(t, ns[i], want[i])
+			}
+			wx := referenceExpand(t, s, ids(want), plan)
+			wantStrings(t, "nodes", nodeIDs(x.Nodes), nodeIDs(wx.Nodes))
+			wantStrings(t, "edge keys", expandKeys(x.Edges), expandKeys(wx.Edges))
+			for k, es := range wx.Edges {
+				wantStrings(t, "edges of "+k.ID, edgeKeys(x.Edges[k]), edgeKeys(es))
+			}
+		}
+		_, _, err := s.ListExpand(ctx, kg.Filter{Kind: "Nope"}, plan)
+		wantCode(t, err, kg.EINVALID, "kind")
+	})
 	t.Run("returned values are copies", func(t *testing.T) {
 		plan := kg.Plan{kg.KindFailureMode: {{Dir: kg.Out, Types: []kg.RelType{kg.RelRaises}}}}
 		x, err := s.Expand(ctx, []string{"fm-evasion"}, plan)

@@ -57,6 +57,11 @@ func (c *countingStore) Adjacent(ctx context.Context, ids []string, dir kg.Direc
 	return c.Store.Adjacent(ctx, ids, dir, types)
 }
 
+func (c *countingStore) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*kg.Node, *kg.Expansion, error) {
+	c.calls++
+	return c.Store.ListExpand(ctx, f, plan)
+}
+
 func (c *countingStore) Expand(ctx context.Context, ids []string, plan kg.Plan) (*kg.Expansion, error) {
 	c.calls++
 	return c.Store.Expand(ctx, ids, plan)
