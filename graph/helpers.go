@@ -81,18 +81,12 @@ func (r *Resolver) neighbours(ctx context.Context, id string, dir kg.Direction, 
 	return ns, nil
 }
 
-// compareNodes orders nodes by kind, then by kg.NodeLess.
+// compareNodes orders nodes by kind (in kg.Kinds order), then by kg.CompareNodes.
 func compareNodes(a, b *kg.Node) int {
 	if a.Kind != b.Kind {
 		return slices.Index(kg.Kinds, a.Kind) - slices.Index(kg.Kinds, b.Kind)
 	}
-	switch {
-	case kg.NodeLess(a, b):
-		return -1
-	case kg.NodeLess(b, a):
-		return 1
-	}
-	return 0
+	return kg.CompareNodes(a, b)
 }
 
 // edgeField answers the edges field of every node type.
@@ -160,28 +154,6 @@ func strArg(p *string) string {
 func checkIDs(arg string, ids []string) error {
 	if len(ids) > kg.MaxIDs {
 		return kg.Errorf(kg.EINVALID, arg, "at most %d ids, got %d", kg.MaxIDs, len(ids))
-	}
-	return nil
-}
-
-// requireNodes refuses a list argument that names a node that does not exist or, when kind is not
-// empty, is of another kind. It reads through the node loader, so the nodes are cached for the
-// rest of the request.
-func (r *Resolver) requireNodes(ctx context.Context, arg string, ids []string, kind kg.Kind) error {
-	if err := checkIDs(arg, ids); err != nil {
-		return err
-	}
-	ns, err := r.nodes(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i, n := range ns {
-		switch {
-		case n == nil:
-			return kg.Errorf(kg.EINVALID, arg, "no node with id %q", ids[i])
-		case kind != "" && n.Kind != kind:
-			return kg.Errorf(kg.EINVALID, arg, "%q is a %s, not a %s", ids[i], n.Kind, kind)
-		}
 	}
 	return nil
 }

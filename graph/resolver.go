@@ -1,7 +1,8 @@
 // Package graph is failgraph's GraphQL layer: the schema (*.graphqls), the resolvers that pair with
 // each schema file, the code gqlgen generates from them, and the error presenter that is the only
-// place client errors are shaped. Resolvers are thin: they check arguments, then call the store, the
-// traversal engine or a per-request loader, and wrap the answer in a graph/model type.
+// place client errors are shaped. Resolvers are thin: they fill in the schema's defaults, call the
+// store, the traversal engine or a per-request loader, and wrap the answer in a graph/model type. The
+// rules on a traversal's arguments live in the engine (internal/traverse) alone.
 package graph
 
 //go:generate go tool gqlgen generate

@@ -22,12 +22,6 @@ func (r *matrixCellResolver) References(ctx context.Context, obj *model.MatrixCe
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) (*model.Subgraph, error) {
 	o := traverse.NeighborhoodOpts{Depth: intArg(depth, 1), Kinds: kinds, Relations: relations, Limit: intArg(limit, 200)}
-	if err := kg.CheckRange("depth", o.Depth, 1, kg.MaxDepth); err != nil {
-		return nil, err
-	}
-	if err := kg.CheckRange("limit", o.Limit, 1, kg.MaxLimit); err != nil {
-		return nil, err
-	}
 	s, err := r.Engine.Neighborhood(ctx, id, o)
 	if err != nil {
 		return nil, err
@@ -37,9 +31,6 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 
 // Subgraph is the resolver for the subgraph field.
 func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Subgraph, error) {
-	if err := r.requireNodes(ctx, "ids", ids, ""); err != nil {
-		return nil, err
-	}
 	s, err := r.Engine.Subgraph(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -50,12 +41,6 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Subg
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int) ([]*model.Path, error) {
 	o := traverse.PathOpts{MaxLength: intArg(maxLength, 4), Relations: relations, Limit: intArg(limit, 10)}
-	if err := kg.CheckRange("maxLength", o.MaxLength, 1, kg.MaxPathLength); err != nil {
-		return nil, err
-	}
-	if err := kg.CheckRange("limit", o.Limit, 1, kg.MaxLimit); err != nil {
-		return nil, err
-	}
 	ps, err := r.Engine.Paths(ctx, from, to, o)
 	if err != nil {
 		return nil, err
@@ -82,12 +67,6 @@ func (r *queryResolver) Related(ctx context.Context, id string, first *int, afte
 
 // ThreatModel is the resolver for the threatModel field.
 func (r *queryResolver) ThreatModel(ctx context.Context, assets []string, capabilities []string) (*model.ThreatModel, error) {
-	if err := r.requireNodes(ctx, "assets", assets, kg.KindAsset); err != nil {
-		return nil, err
-	}
-	if err := r.requireNodes(ctx, "capabilities", capabilities, kg.KindCapability); err != nil {
-		return nil, err
-	}
 	t, err := r.Engine.ThreatModel(ctx, assets, capabilities)
 	if err != nil {
 		return nil, err
@@ -97,9 +76,6 @@ func (r *queryResolver) ThreatModel(ctx context.Context, assets []string, capabi
 
 // Triage is the resolver for the triage field.
 func (r *queryResolver) Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string) ([]*model.TriageCandidate, error) {
-	if err := r.requireNodes(ctx, "assets", assets, kg.KindAsset); err != nil {
-		return nil, err
-	}
 	cs, err := r.Engine.Triage(ctx, compromised, assets)
 	if err != nil {
 		return nil, err

@@ -30,8 +30,8 @@ var (
 	mitCats     = []string{"technical", "process", "detection", "governance"}
 	lifecycles  = []string{"design", "data", "training", "deployment", "operations"}
 	instruments = []string{"statute", "regulation", "directive", "case", "doctrine", "contract"}
-	refTypes    = []string{"paper", "book", "report", "web", "statute", "regulation", "case", "standard"}
-	strengths   = []string{"strong", "partial", "detect-only"}
+	refTypes    = strs(kg.ReferenceTypes)
+	strengths   = strs(kg.Strengths)
 	matches     = []string{"exact", "close", "related"}
 
 	doiRE   = regexp.MustCompile(`^10\.\d{4,9}/\S+$`)
@@ -223,7 +223,7 @@ func (b *builder) convertNode(e entry) *kg.Node {
 	case kg.KindReference:
 		n.Title, n.Authors, n.Year, n.Venue = strings.TrimSpace(r.Title), r.Authors, r.Year, r.Venue
 		n.DOI, n.ArXiv, n.URL = r.DOI, r.ArXiv, r.URL
-		n.RefType = b.oneOf(e, r.ID, "type", r.Type, refTypes)
+		n.RefType = kg.RefType(b.oneOf(e, r.ID, "type", r.Type, refTypes))
 		if n.Title == "" {
 			bad("title is required")
 		}
@@ -277,6 +277,15 @@ func (b *builder) convertExternal(e entry, r rawNode) []kg.ExternalID {
 			b.problem(e.file, e.line, "%s: external id %q: url %q is not an http(s) URL", r.ID, x.ID, x.URL)
 		}
 		out = append(out, kg.ExternalID{Framework: x.Framework, Edition: x.Edition, ID: x.ID, Name: x.Name, URL: x.URL, Match: x.Match})
+	}
+	return out
+}
+
+// strs returns the values of a string enumeration of the domain as strings, in order.
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
 	}
 	return out
 }
@@ -351,7 +360,7 @@ func (b *builder) convertRelation(e entry, byID map[string]*kg.Node) (kg.Edge, b
 		good = false
 	}
 	return kg.Edge{ID: kg.EdgeID(t, r.Source, r.Target), Type: t, Source: r.Source, Target: r.Target,
-		Note: strings.TrimSpace(r.Note), Strength: r.Strength, Refs: r.Cites}, good
+		Note: strings.TrimSpace(r.Note), Strength: kg.Strength(r.Strength), Refs: r.Cites}, good
 }
 
 func (b *builder) checkReferences(g *kg.Graph, where map[string]entry) {

@@ -112,7 +112,7 @@ func WriteDir(dir string, g *kg.Graph) error {
 				AccessCommentary: n.AccessCommentary, Example: n.Example, Category: n.Category, Implies: n.Implies,
 				Lifecycle: n.Lifecycle, Jurisdiction: n.Jurisdiction, Instrument: n.Instrument, Citation: n.Citation,
 				Year: n.Year, Title: n.Title, Authors: n.Authors, Venue: n.Venue, DOI: n.DOI, ArXiv: n.ArXiv, URL: n.URL,
-				Type: n.RefType, Questions: n.Questions}
+				Type: string(n.RefType), Questions: n.Questions}
 			if n.Number != 0 {
 				num := n.Number
 				o.Number = &num
@@ -142,7 +142,7 @@ func WriteDir(dir string, g *kg.Graph) error {
 		es := rels[t]
 		err := writeSection(filepath.Join(dir, "relations", strings.ToLower(string(t))+".yaml"), "relations", len(es), func(i int) any {
 			e := es[i]
-			return outRelation{Type: string(t), Source: e.Source, Target: e.Target, Strength: e.Strength, Cites: e.Refs, Note: e.Note}
+			return outRelation{Type: string(t), Source: e.Source, Target: e.Target, Strength: string(e.Strength), Cites: e.Refs, Note: e.Note}
 		})
 		if err != nil {
 			return err

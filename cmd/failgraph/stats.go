@@ -77,7 +77,7 @@ func StatsMarkdown(g *kg.Graph) string {
 			}
 			intent[k]++
 		case kg.KindReference:
-			refTypes[n.RefType]++
+			refTypes[string(n.RefType)]++
 		case kg.KindLegal:
 			juris[n.Jurisdiction]++
 		}
@@ -90,7 +90,7 @@ func StatsMarkdown(g *kg.Graph) string {
 	for _, e := range g.Edges {
 		edges[e.Type]++
 		if e.Type == kg.RelMitigates {
-			strength[e.Strength]++
+			strength[string(e.Strength)]++
 		}
 	}
 	var rows [][2]string

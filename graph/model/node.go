@@ -137,7 +137,7 @@ func (r Reference) Arxiv() *string { return optString(r.n.ArXiv) }
 func (r Reference) URL() *string { return optString(r.n.URL) }
 
 // Type is the reference's type (paper, report, ...).
-func (r Reference) Type() string { return r.n.RefType }
+func (r Reference) Type() string { return string(r.n.RefType) }
 
 // Questions lists the stakeholder's typical questions.
 func (s Stakeholder) Questions() []string { return nonNil(s.n.Questions) }
@@ -211,7 +211,7 @@ func (e Edge) Target() string { return e.e.Target }
 func (e Edge) Note() *string { return optString(e.e.Note) }
 
 // Strength is a MITIGATES edge's strength, or nil.
-func (e Edge) Strength() *string { return optString(e.e.Strength) }
+func (e Edge) Strength() *string { return optString(string(e.e.Strength)) }
 
 // Wrap returns the node type of n's kind, or nil for nil or an unknown kind.
 func Wrap(n *kg.Node) Node {

@@ -1,9 +1,10 @@
 package kg
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 )
 
 // Kind is the kind of a node. The values double as Neo4j labels, so they are an allowlist.
@@ -100,6 +101,46 @@ const (
 // SecurityProperties lists every security property in a fixed order.
 var SecurityProperties = []SecurityProperty{Confidentiality, Integrity, Availability, Safety}
 
+// Strength is how fully a mitigation answers a failure mode: the strength of a MITIGATES edge.
+type Strength string
+
+// The strengths of a MITIGATES edge, strongest first.
+const (
+	StrengthStrong     Strength = "strong"      // prevents or defeats the failure mode
+	StrengthPartial    Strength = "partial"     // reduces its likelihood or impact
+	StrengthDetectOnly Strength = "detect-only" // only tells that it happened
+)
+
+// Strengths lists every strength, strongest first.
+var Strengths = []Strength{StrengthStrong, StrengthPartial, StrengthDetectOnly}
+
+// Rank is s's place in Strengths (0 for strong), or len(Strengths) for no or an unknown strength, so
+// that sorting by Rank puts the strongest first.
+func (s Strength) Rank() int {
+	if i := slices.Index(Strengths, s); i >= 0 {
+		return i
+	}
+	return len(Strengths)
+}
+
+// RefType is the type of a reference: what kind of document it is.
+type RefType string
+
+// The reference types.
+const (
+	RefPaper      RefType = "paper"
+	RefBook       RefType = "book"
+	RefReport     RefType = "report"
+	RefWeb        RefType = "web"
+	RefStatute    RefType = "statute"
+	RefRegulation RefType = "regulation"
+	RefCase       RefType = "case"
+	RefStandard   RefType = "standard"
+)
+
+// ReferenceTypes lists every reference type.
+var ReferenceTypes = []RefType{RefPaper, RefBook, RefReport, RefWeb, RefStatute, RefRegulation, RefCase, RefStandard}
+
 // Knowledge is the attacker's knowledge of the model the paper tags its scenarios with.
 type Knowledge string
 
@@ -172,7 +213,7 @@ type Node struct {
 	DOI     string
 	ArXiv   string
 	URL     string
-	RefType string
+	RefType RefType
 
 	// Stakeholder
 	Questions []string
@@ -215,7 +256,7 @@ type Edge struct {
 	Source   string
 	Target   string
 	Note     string
-	Strength string // MITIGATES only: strong, partial or detect-only
+	Strength Strength // MITIGATES only
 	Refs     []string
 }
 
@@ -238,12 +279,6 @@ func (e Edge) Other(id string) string {
 	return e.Source
 }
 
-// Graph is a whole graph in memory: what the seed produces and what a store loads.
-type Graph struct {
-	Nodes []*Node
-	Edges []Edge
-}
-
 // Direction selects the edges of a node by which end the node is on.
 type Direction int
 
@@ -259,37 +294,43 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // ValidID reports whether id is a well-formed slug.
 func ValidID(id string) bool { return len(id) <= 128 && slugRE.MatchString(id) }
 
-// SortEdges orders edges canonically: by type, then source, then target. Both stores return this order.
-func SortEdges(es []Edge) {
-	sort.Slice(es, func(i, j int) bool { return EdgeLess(es[i], es[j]) })
+// SortEdges orders edges canonically (CompareEdges). Both stores return this order.
+func SortEdges(es []Edge) { slices.SortFunc(es, CompareEdges) }
+
+// CompareEdges is the canonical edge order, as a comparison for slices.SortFunc: by type, then
+// source, then target. It is the one definition of the order; EdgeLess and SortEdges use it.
+func CompareEdges(a, b Edge) int {
+	if c := cmp.Compare(a.Type, b.Type); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Target, b.Target)
 }
 
-// EdgeLess is the canonical edge order.
-func EdgeLess(a, b Edge) bool {
-	if a.Type != b.Type {
-		return a.Type < b.Type
-	}
-	if a.Source != b.Source {
-		return a.Source < b.Source
-	}
-	return a.Target < b.Target
-}
+// EdgeLess reports whether a comes before b in the canonical edge order (CompareEdges).
+func EdgeLess(a, b Edge) bool { return CompareEdges(a, b) < 0 }
 
-// NodeLess is the canonical node order of lists: failure modes by the paper's number (subtypes after),
-// then everything by id.
-func NodeLess(a, b *Node) bool {
+// CompareNodes is the canonical node order of lists, as a comparison for slices.SortFunc: failure
+// modes by the paper's number (subtypes, numbered 0, after), then everything by id. It is the one
+// definition of the order; NodeLess uses it.
+func CompareNodes(a, b *Node) int {
 	if a.Kind == KindFailureMode && b.Kind == KindFailureMode && a.Number != b.Number {
 		switch {
 		case a.Number == 0:
-			return false
+			return 1
 		case b.Number == 0:
-			return true
+			return -1
 		default:
-			return a.Number < b.Number
+			return cmp.Compare(a.Number, b.Number)
 		}
 	}
-	return a.ID < b.ID
+	return cmp.Compare(a.ID, b.ID)
 }
+
+// NodeLess reports whether a comes before b in the canonical node order (CompareNodes).
+func NodeLess(a, b *Node) bool { return CompareNodes(a, b) < 0 }
 
 // DistinctIDs returns ids without repeats, first occurrences kept in order.
 func DistinctIDs(ids []string) []string {

@@ -40,8 +40,8 @@ type graph struct {
 	stats  kg.Stats
 }
 
-// New returns a store holding a copy of g. It fails with EINVALID when an edge names a missing node
-// or an id repeats: the seed validator normally catches those first.
+// New returns a store holding a copy of g. It fails with EINVALID when g.Validate does: the seed
+// validator normally catches those problems first.
 func New(g *kg.Graph) (*Store, error) {
 	s := &Store{}
 	if err := s.Replace(g); err != nil {
@@ -63,9 +63,13 @@ func (s *Store) Replace(g *kg.Graph) error {
 	return nil
 }
 
+// build indexes a copy of g, once g.Validate has passed.
 func build(g *kg.Graph) (*graph, error) {
 	if len(g.Nodes) > math.MaxInt32 {
 		return nil, kg.Errorf(kg.EINVALID, "", "%d nodes: at most %d", len(g.Nodes), math.MaxInt32)
+	}
+	if err := g.Validate(); err != nil {
+		return nil, err
 	}
 	ng := &graph{
 		nodes:  make(map[string]*kg.Node, len(g.Nodes)),
@@ -79,12 +83,6 @@ func build(g *kg.Graph) (*graph, error) {
 		stats:  kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}},
 	}
 	for _, n := range g.Nodes {
-		if _, dup := ng.nodes[n.ID]; dup {
-			return nil, kg.Errorf(kg.EINVALID, "", "duplicate node id %q", n.ID)
-		}
-		if !n.Kind.Valid() {
-			return nil, kg.Errorf(kg.EINVALID, "", "node %q has unknown kind %q", n.ID, n.Kind)
-		}
 		c := n.Clone()
 		ng.nodes[c.ID] = c
 		ng.all = append(ng.all, c)
@@ -97,15 +95,8 @@ func build(g *kg.Graph) (*graph, error) {
 	if len(g.Edges) > math.MaxInt32 {
 		return nil, kg.Errorf(kg.EINVALID, "", "%d edges: at most %d", len(g.Edges), math.MaxInt32)
 	}
-	seen := make(map[string]bool, len(g.Edges))
 	for _, e := range g.Edges {
-		if !e.Type.Valid() {
-			return nil, kg.Errorf(kg.EINVALID, "", "edge %q has unknown type %q", e.ID, e.Type)
-		}
 		src, tgt := ng.nodes[e.Source], ng.nodes[e.Target]
-		if src == nil || tgt == nil {
-			return nil, kg.Errorf(kg.EINVALID, "", "edge %s joins a missing node", kg.EdgeID(e.Type, e.Source, e.Target))
-		}
 		// The strings of an edge share the memory of the node ids and type names they repeat.
 		c := kg.Edge{Type: relType(e.Type), Source: src.ID, Target: tgt.ID, Note: e.Note, Strength: e.Strength}
 		if len(e.Refs) > 0 {
@@ -118,25 +109,13 @@ func build(g *kg.Graph) (*graph, error) {
 			}
 		}
 		c.ID = kg.EdgeID(c.Type, c.Source, c.Target)
-		if seen[c.ID] {
-			return nil, kg.Errorf(kg.EINVALID, "", "duplicate edge %s", c.ID)
-		}
-		seen[c.ID] = true
 		i := int32(len(ng.edges))
 		ng.edges = append(ng.edges, c)
 		ng.out[c.Source] = append(ng.out[c.Source], i)
 		ng.in[c.Target] = append(ng.in[c.Target], i)
 		ng.stats.Edges[c.Type]++
 	}
-	less := func(a, b int32) int {
-		switch {
-		case kg.EdgeLess(ng.edges[a], ng.edges[b]):
-			return -1
-		case kg.EdgeLess(ng.edges[b], ng.edges[a]):
-			return 1
-		}
-		return 0
-	}
+	less := func(a, b int32) int { return kg.CompareEdges(ng.edges[a], ng.edges[b]) }
 	for _, m := range []map[string][]int32{ng.out, ng.in} {
 		for id, is := range m {
 			slices.SortFunc(is, less)
@@ -144,7 +123,7 @@ func build(g *kg.Graph) (*graph, error) {
 		}
 	}
 	for k, ns := range ng.byKind {
-		sort.Slice(ns, func(i, j int) bool { return kg.NodeLess(ns[i], ns[j]) })
+		slices.SortFunc(ns, kg.CompareNodes)
 		ids := append([]*kg.Node(nil), ns...)
 		sort.Slice(ids, func(i, j int) bool { return ids[i].ID < ids[j].ID })
 		ng.byID[k] = ids

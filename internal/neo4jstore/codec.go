@@ -134,7 +134,7 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	str(pDOI, n.DOI)
 	str(pArXiv, n.ArXiv)
 	str(pURL, n.URL)
-	str(pRefType, n.RefType)
+	str(pRefType, string(n.RefType))
 	list(pQuestions, n.Questions)
 	str(pSearchText, strings.Join(kg.DocumentTokens(n), " "))
 	return p, nil
@@ -316,7 +316,7 @@ func decodeNode(labels []string, m map[string]any) (*kg.Node, error) {
 	n.DOI = p.str(pDOI)
 	n.ArXiv = p.str(pArXiv)
 	n.URL = p.str(pURL)
-	n.RefType = p.str(pRefType)
+	n.RefType = kg.RefType(p.str(pRefType))
 	n.Questions = p.list(pQuestions)
 	if p.err != nil {
 		return nil, fmt.Errorf("node %q: %w", n.ID, p.err)

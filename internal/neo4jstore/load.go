@@ -289,18 +289,13 @@ func (s *Store) write(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Gr
 	return kg.CtxErr(ctx)
 }
 
-// loadRows checks g and turns it into UNWIND rows by kind and by type.
+// loadRows checks g (kg.Graph.Validate) and turns it into UNWIND rows by kind and by type.
 func loadRows(g *kg.Graph) (map[kg.Kind][]map[string]any, map[kg.RelType][]map[string]any, error) {
+	if err := g.Validate(); err != nil {
+		return nil, nil, err
+	}
 	nodes := map[kg.Kind][]map[string]any{}
-	ids := make(map[string]bool, len(g.Nodes))
 	for _, n := range g.Nodes {
-		if ids[n.ID] {
-			return nil, nil, kg.Errorf(kg.EINVALID, "", "duplicate node id %q", n.ID)
-		}
-		if !n.Kind.Valid() {
-			return nil, nil, kg.Errorf(kg.EINVALID, "", "node %q has unknown kind %q", n.ID, n.Kind)
-		}
-		ids[n.ID] = true
 		p, err := nodeProps(n)
 		if err != nil {
 			return nil, nil, kg.Wrap(kg.EINTERNAL, err, fmt.Sprintf("cannot encode node %q", n.ID))
@@ -308,19 +303,7 @@ func loadRows(g *kg.Graph) (map[kg.Kind][]map[string]any, map[kg.RelType][]map[s
 		nodes[n.Kind] = append(nodes[n.Kind], map[string]any{"id": n.ID, "props": p})
 	}
 	edges := map[kg.RelType][]map[string]any{}
-	seen := make(map[string]bool, len(g.Edges))
 	for _, e := range g.Edges {
-		id := kg.EdgeID(e.Type, e.Source, e.Target)
-		if !e.Type.Valid() {
-			return nil, nil, kg.Errorf(kg.EINVALID, "", "edge %q has unknown type %q", id, e.Type)
-		}
-		if !ids[e.Source] || !ids[e.Target] {
-			return nil, nil, kg.Errorf(kg.EINVALID, "", "edge %s joins a missing node", id)
-		}
-		if seen[id] {
-			return nil, nil, kg.Errorf(kg.EINVALID, "", "duplicate edge %s", id)
-		}
-		seen[id] = true
 		edges[e.Type] = append(edges[e.Type], map[string]any{"source": e.Source, "target": e.Target, "props": edgeProps(e)})
 	}
 	return nodes, edges, nil

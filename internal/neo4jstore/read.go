@@ -231,7 +231,7 @@ func decodeEdge(row any) (string, kg.Edge, error) {
 		}
 	}
 	id := str[0]
-	e.Type, e.Source, e.Target, e.Note, e.Strength = kg.RelType(str[1]), str[2], str[3], str[4], str[5]
+	e.Type, e.Source, e.Target, e.Note, e.Strength = kg.RelType(str[1]), str[2], str[3], str[4], kg.Strength(str[5])
 	e.ID = kg.EdgeID(e.Type, e.Source, e.Target)
 	if l[6] != nil {
 		refs, ok := l[6].([]any)

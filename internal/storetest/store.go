@@ -322,7 +322,7 @@ func testStore(t *testing.T, s kg.Store) {
 		noErr(t, err)
 		var strengths []string
 		for _, e := range got["fm-shift"] {
-			strengths = append(strengths, e.Source+"="+e.Strength+"="+join(e.Refs))
+			strengths = append(strengths, e.Source+"="+string(e.Strength)+"="+join(e.Refs))
 		}
 		wantStrings(t, "strengths", strengths, []string{"m-advtrain=partial=r-beta", "m-governance=strong=r-gamma,r-eps"})
 	})

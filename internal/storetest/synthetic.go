@@ -130,7 +130,7 @@ func Synthetic() *kg.Graph {
 	e := func(t kg.RelType, src, dst string, refs ...string) kg.Edge {
 		return kg.Edge{ID: kg.EdgeID(t, src, dst), Type: t, Source: src, Target: dst, Refs: refs}
 	}
-	mit := func(src, dst, strength string, refs ...string) kg.Edge {
+	mit := func(src, dst string, strength kg.Strength, refs ...string) kg.Edge {
 		ed := e(kg.RelMitigates, src, dst, refs...)
 		ed.Strength = strength
 		return ed

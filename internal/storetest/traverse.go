@@ -567,7 +567,7 @@ func firstMitigations(ms []traverse.RankedMitigation) []string {
 		if len(m.Covers) != 1 || len(m.Edges) != 1 || m.Edges[0].Source != m.Mitigation.ID || m.Edges[0].Target != m.Covers[0].ID {
 			out[i] += "(bad covers or edges)"
 		} else {
-			out[i] += ":" + m.Edges[0].Strength
+			out[i] += ":" + string(m.Edges[0].Strength)
 		}
 	}
 	return out

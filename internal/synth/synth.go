@@ -212,7 +212,7 @@ func (g *generator) addNodes(b, size int) {
 				n.Authors = []string{"Author " + g.words(1), "Author " + g.words(1)}
 				n.Year = 1990 + g.r.IntN(36)
 				n.URL = fmt.Sprintf("https://example.org/synthetic/%d/%d", b, i)
-				n.RefType = pick(g.r, []string{"paper", "report", "web", "standard"})
+				n.RefType = pick(g.r, []kg.RefType{kg.RefPaper, kg.RefReport, kg.RefWeb, kg.RefStandard})
 				n.Summary = ""
 			case kg.KindStakeholder:
 				n.Questions = []string{strings.TrimSuffix(g.sentence(7), ".") + "?"}
@@ -266,7 +266,7 @@ func (s *edgeSet) add(t kg.RelType, src, dst *kg.Node) bool {
 		}
 		switch t {
 		case kg.RelMitigates:
-			e.Strength = pick(s.g.r, []string{"strong", "partial", "partial", "detect-only"})
+			e.Strength = pick(s.g.r, []kg.Strength{kg.StrengthStrong, kg.StrengthPartial, kg.StrengthPartial, kg.StrengthDetectOnly})
 		case kg.RelRaises, kg.RelConcernedWith:
 			e.Note = strings.TrimSuffix(s.g.sentence(10), ".") + "?"
 		}

@@ -1,7 +1,6 @@
 package traverse
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"sort"
@@ -9,10 +8,15 @@ import (
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
-// neighborhood walks breadth-first from id, one Adjacent call per level (plus one Nodes call per
-// level when kinds filter what may be entered), then one Adjacent call for the kept nodes of the
-// last level so that the edges among them are known, and one Nodes call for the nodes not yet read.
-func (e *Engine) neighborhood(ctx context.Context, id string, o NeighborhoodOpts) (*Subgraph, error) {
+// Neighborhood returns the nodes within o.Depth edges of id and the edges among them. Unknown id:
+// ENOTFOUND. Bad options: EINVALID naming the argument.
+//
+// Store calls: Node (the centre), then a breadth-first walk of one Adjacent call per level (plus one
+// Nodes call per level when kinds filter what may be entered), then one Adjacent call for the kept
+// nodes of the last level so that the edges among them are known, and one Nodes call for the nodes
+// not yet read: Depth + 3 calls, 2·Depth + 3 with kinds (a Nodes call is skipped when it would read
+// nothing, and a level that finds no new node ends the walk early).
+func (e *Engine) Neighborhood(ctx context.Context, id string, o NeighborhoodOpts) (*Subgraph, error) {
 	if err := kg.CheckRange("depth", o.Depth, 1, kg.MaxDepth); err != nil {
 		return nil, err
 	}
@@ -174,25 +178,17 @@ func edgesAmong(set map[string]bool, ids []string, adj map[string][]kg.Edge) []k
 			out = append(out, *e)
 		}
 	}
-	if !slices.IsSortedFunc(out, compareEdges) {
-		slices.SortFunc(out, compareEdges)
+	if !slices.IsSortedFunc(out, kg.CompareEdges) {
+		slices.SortFunc(out, kg.CompareEdges)
 	}
 	return out
 }
 
-// compareEdges is kg.EdgeLess as a comparison, for slices.SortFunc.
-func compareEdges(a, b kg.Edge) int {
-	if c := cmp.Compare(a.Type, b.Type); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Source, b.Source); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Target, b.Target)
-}
-
-// subgraph reads the nodes asked for and every edge among them: one Nodes and one Adjacent call.
-func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) {
+// Subgraph returns the given nodes (in the order asked, repeats dropped) and every edge among them.
+// More than kg.MaxIDs ids, or an unknown id: EINVALID naming "ids".
+//
+// Store calls: Nodes and Adjacent, 2 (none for no ids).
+func (e *Engine) Subgraph(ctx context.Context, ids []string) (*Subgraph, error) {
 	if err := checkLen("ids", len(ids)); err != nil {
 		return nil, err
 	}
@@ -218,8 +214,11 @@ func (e *Engine) subgraph(ctx context.Context, ids []string) (*Subgraph, error) 
 	return sg, nil
 }
 
-// degree counts each node's edges of type rel with one Adjacent call. Unknown ids count zero.
-func (e *Engine) degree(ctx context.Context, ids []string, rel kg.RelType) (map[string]int, error) {
+// Degree returns, for each id, the number of its edges of type rel (all types when rel is ""), in
+// either direction. Unknown ids count zero. It is what the per-request degree loader calls.
+//
+// Store calls: Adjacent, 1 (none for no ids).
+func (e *Engine) Degree(ctx context.Context, ids []string, rel kg.RelType) (map[string]int, error) {
 	if err := checkLen("ids", len(ids)); err != nil {
 		return nil, err
 	}
@@ -240,73 +239,6 @@ func (e *Engine) degree(ctx context.Context, ids []string, rel kg.RelType) (map[
 	}
 	for _, id := range ids {
 		out[id] = len(adj[id])
-	}
-	return out, nil
-}
-
-// centre reads the node a traversal starts from: ENOTFOUND when it does not exist.
-func (e *Engine) centre(ctx context.Context, id string) (*kg.Node, error) {
-	ns, err := e.store.Nodes(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if len(ns) != 1 || ns[0] == nil {
-		return nil, kg.Errorf(kg.ENOTFOUND, "id", "no node with id %q", id)
-	}
-	return ns[0], nil
-}
-
-// nodesOf reads ids (deduplicated by the caller) in one Nodes call; an unknown id, or one of another
-// kind than kind (when kind is not empty), is EINVALID naming arg.
-func (e *Engine) nodesOf(ctx context.Context, arg string, ids []string, kind kg.Kind) ([]*kg.Node, error) {
-	if err := checkLen(arg, len(ids)); err != nil {
-		return nil, err
-	}
-	ns, err := e.store.Nodes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, n := range ns {
-		switch {
-		case n == nil:
-			return nil, kg.Errorf(kg.EINVALID, arg, "no node with id %q", ids[i])
-		case kind != "" && n.Kind != kind:
-			return nil, kg.Errorf(kg.EINVALID, arg, "%q is a %s, not a %s", ids[i], n.Kind, kind)
-		}
-	}
-	return ns, nil
-}
-
-// checkKinds validates a kinds argument and returns it as a set (nil for all kinds).
-func checkKinds(arg string, ks []kg.Kind) (map[kg.Kind]bool, error) {
-	if len(ks) == 0 {
-		return nil, nil
-	}
-	set := make(map[kg.Kind]bool, len(ks))
-	for _, k := range ks {
-		if !k.Valid() {
-			return nil, kg.Errorf(kg.EINVALID, arg, "unknown node kind %q", k)
-		}
-		set[k] = true
-	}
-	return set, nil
-}
-
-// checkRelations validates a relations argument and returns it deduplicated (nil for all types).
-func checkRelations(arg string, rs []kg.RelType) ([]kg.RelType, error) {
-	if len(rs) == 0 {
-		return nil, nil
-	}
-	out := make([]kg.RelType, 0, len(rs))
-	seen := map[kg.RelType]bool{}
-	for _, r := range rs {
-		if !r.Valid() {
-			return nil, kg.Errorf(kg.EINVALID, arg, "unknown relation type %q", r)
-		}
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
-		}
 	}
 	return out, nil
 }

@@ -18,7 +18,9 @@ type hop struct {
 	edge kg.Edge
 }
 
-// paths finds simple paths from `from` to `to`, shortest first, then by their sequence of node ids.
+// Paths returns up to o.Limit simple paths between from and to, shortest first, then by the
+// sequence of node ids. Edges are followed in either direction. Unknown ends: ENOTFOUND naming
+// "from" or "to"; bad options, or from equal to to: EINVALID naming the argument.
 //
 // A breadth-first search from `to` (one Adjacent call per level, at most o.MaxLength) gives nodes'
 // distances to `to` and their adjacency. Then, for each length L from the distance of `from` up to
@@ -28,7 +30,11 @@ type hop struct {
 // `to`, so the breadth-first levels are read as the lengths need them: when the shortest lengths
 // already give o.Limit paths, the far levels (usually the largest) are never read. The adjacency of
 // `from` may take one more call; one Nodes call reads the nodes of the paths.
-func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path, error) {
+//
+// Store calls: Nodes (the ends), up to MaxLength Adjacent calls (the levels), at most one Adjacent
+// (the adjacency of `from`) and one Nodes (the nodes of the paths, none when there is no path):
+// at most MaxLength + 3.
+func (e *Engine) Paths(ctx context.Context, from, to string, o PathOpts) ([]Path, error) {
 	if err := kg.CheckRange("maxLength", o.MaxLength, 1, kg.MaxPathLength); err != nil {
 		return nil, err
 	}
@@ -63,7 +69,7 @@ func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path
 	if !ok {
 		return []Path{}, nil // farther than o.MaxLength
 	}
-	s := &pathSearch{ctx: ctx, to: to, dist: b.dist, adj: b.adj, hops: map[string][]hop{}, limit: o.Limit}
+	s := &pathSearch{to: to, dist: b.dist, adj: b.adj, hops: map[string][]hop{}, limit: o.Limit}
 	for L := start; L <= o.MaxLength && !s.stopped; L++ {
 		for b.levels < L && len(b.frontier) > 0 { // every node within L-1 of `to` needs its adjacency
 			if err := b.expand(ctx); err != nil {
@@ -80,7 +86,7 @@ func (e *Engine) paths(ctx context.Context, from, to string, o PathOpts) ([]Path
 		s.nodes = append(s.nodes[:0], from)
 		s.edges = s.edges[:0]
 		s.onPath = map[string]bool{from: true}
-		s.dfs(from, L)
+		s.dfs(ctx, from, L)
 	}
 	if s.err != nil {
 		return nil, s.err
@@ -134,7 +140,6 @@ func (b *bfs) expand(ctx context.Context) error {
 
 // pathSearch is the state of the depth-first search of paths.
 type pathSearch struct {
-	ctx   context.Context
 	to    string
 	dist  map[string]int
 	adj   map[string][]kg.Edge
@@ -156,8 +161,9 @@ type rawPath struct {
 	edges []kg.Edge
 }
 
-// dfs extends the current path, which ends at v, by exactly left more edges to s.to.
-func (s *pathSearch) dfs(v string, left int) {
+// dfs extends the current path, which ends at v, by exactly left more edges to s.to. It checks ctx
+// every few thousand steps.
+func (s *pathSearch) dfs(ctx context.Context, v string, left int) {
 	if left == 0 {
 		if v == s.to {
 			s.found = append(s.found, rawPath{
@@ -183,7 +189,7 @@ func (s *pathSearch) dfs(v string, left int) {
 			return
 		}
 		if s.steps%4096 == 0 {
-			if err := kg.CtxErr(s.ctx); err != nil {
+			if err := kg.CtxErr(ctx); err != nil {
 				s.err, s.stopped = err, true
 				return
 			}
@@ -195,7 +201,7 @@ func (s *pathSearch) dfs(v string, left int) {
 		s.onPath[h.to] = true
 		s.nodes = append(s.nodes, h.to)
 		s.edges = append(s.edges, h.edge)
-		s.dfs(h.to, left-1)
+		s.dfs(ctx, h.to, left-1)
 		s.nodes = s.nodes[:len(s.nodes)-1]
 		s.edges = s.edges[:len(s.edges)-1]
 		delete(s.onPath, h.to)
@@ -249,9 +255,4 @@ func (e *Engine) materialise(ctx context.Context, raw []rawPath) ([]Path, error)
 		out = append(out, path)
 	}
 	return out, nil
-}
-
-func has[K comparable, V any](m map[K]V, k K) bool {
-	_, ok := m[k]
-	return ok
 }

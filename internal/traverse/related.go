@@ -2,17 +2,18 @@ package traverse
 
 import (
 	"context"
-	"math"
 	"sort"
 
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
-// related ranks the nodes of id's kind by the Jaccard similarity of their neighbour sets (all
-// relations, both directions) to id's. Four store calls whatever the size of the answer: Nodes (the
-// node and its kind), List (every node of that kind), Adjacent (all of their neighbours) and Nodes
-// (the shared neighbours of the answer).
-func (e *Engine) related(ctx context.Context, id string, first int) ([]Relatedness, error) {
+// Related returns up to first nodes of id's kind ranked by the Jaccard similarity of their neighbour
+// sets (all relations, both directions) to id's. Unknown id: ENOTFOUND; first out of range: EINVALID.
+//
+// Store calls: Node (the node and its kind), List (every node of that kind), Adjacent (all of their
+// neighbours) and Nodes (the shared neighbours of the answer, none when nothing is related): 4,
+// whatever the size of the answer.
+func (e *Engine) Related(ctx context.Context, id string, first int) ([]Relatedness, error) {
 	if err := kg.CheckRange("first", first, 1, kg.MaxLimit); err != nil {
 		return nil, err
 	}
@@ -114,24 +115,3 @@ func neighbourSet(id string, es []kg.Edge) map[string]bool {
 	}
 	return set
 }
-
-// nodeMap reads ids in one Nodes call and indexes the nodes found by id.
-func (e *Engine) nodeMap(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
-	out := make(map[string]*kg.Node, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	ns, err := e.store.Nodes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, n := range ns {
-		if n != nil {
-			out[ids[i]] = n
-		}
-	}
-	return out, nil
-}
-
-// round4 rounds x to four decimals, the precision every score is compared at.
-func round4(x float64) float64 { return math.Round(x*10000) / 10000 }

@@ -5,6 +5,14 @@
 // and the number of store round trips grows with depth, not with the size of the result.
 //
 // Orders are deterministic and documented on each result type; ties always break by id.
+//
+// The engine is the one home of every argument rule of these questions: callers (the GraphQL
+// resolvers) pass arguments through with their defaults and check nothing themselves. Each method's
+// comment states its store calls; the tests hold every question to that number exactly.
+//
+// One file per question: neighborhood.go (Neighborhood, Subgraph, Degree), paths.go, related.go,
+// threatmodel.go, triage.go, legal.go (LegalExposure, LegalMatrix) and coverage.go; args.go holds the
+// argument checks they share and reads.go the reads they share.
 package traverse
 
 import "github.com/failgraph/failgraph/internal/kg"
@@ -16,9 +24,6 @@ type Engine struct {
 
 // New returns an engine over s.
 func New(s kg.Store) *Engine { return &Engine{store: s} }
-
-// Store returns the store the engine reads.
-func (e *Engine) Store() kg.Store { return e.store }
 
 // Subgraph is a set of nodes and every edge of the request's relations among them.
 type Subgraph struct {
