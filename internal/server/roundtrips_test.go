@@ -30,7 +30,7 @@ func TestTraversalQueriesMakeTheEngineCalls(t *testing.T) {
 			map[string]int{"Nodes": 1, "Adjacent": 1}},
 		{"paths", `{ paths(from: "fm-shift", to: "a-people", limit: 1) { length } }`,
 			map[string]int{"Nodes": 2, "Adjacent": 2}},
-		{"related", `{ related(id: "fm-evasion") { score } }`,
+		{"related", `{ related(id: "fm-evasion") { edges { score } } }`,
 			map[string]int{"Node": 1, "List": 1, "Adjacent": 1, "Nodes": 1}},
 		{"threatModel with capabilities", `{ threatModel(assets: ` + assets + `, capabilities: ["cap-whitebox"]) { failureModes { id } } }`,
 			map[string]int{"Nodes": 2, "List": 1, "Adjacent": 2}},
