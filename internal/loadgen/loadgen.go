@@ -2,7 +2,7 @@
 // HTTP handler loaded the same way, and with an abusive client running alongside.
 //
 // Run starts, on loopback ports, a bare net/http handler answering a canned JSON body and (unless
-// Options.Target names a running one) a failgraph server over the embedded seed, then runs three
+// Options.Target names a running one) the failgraph handler it is given, then runs three
 // phases of the same length with the same number of closed-loop clients: the bare floor, failgraph
 // with a realistic query mix, and failgraph with the same mix while abusive clients send queries the
 // limits must refuse. It reports requests, errors, throughput, latency percentiles and the
@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -31,9 +30,7 @@ import (
 	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
-	"github.com/failgraph/failgraph/internal/memstore"
 	"github.com/failgraph/failgraph/internal/server"
-	"github.com/failgraph/failgraph/seed"
 )
 
 // Bounds of Options.
@@ -56,11 +53,14 @@ type Options struct {
 	Abusers int
 	// MaxRequests ends a phase early once its clients have sent this many measured requests.
 	MaxRequests int
-	// Target is the base URL of a failgraph server to load, on a loopback address; empty starts
-	// one in this process over the embedded seed with Server.
+	// Target is the base URL of a failgraph server to load, on a loopback address; empty serves
+	// Handler on a loopback port of this process.
 	Target string
-	// Server configures the in-process failgraph server.
-	Server server.Config
+	// Handler is a failgraph server in this process (server.New over a store), loaded when Target
+	// is empty. The caller builds it: wiring stores and servers is cmd's job.
+	Handler http.Handler
+	// Graph is the graph the server serves: the query mix asks about its nodes. Required.
+	Graph *kg.Graph
 	// Progress, when set, receives a line as each phase starts.
 	Progress io.Writer
 }
@@ -73,7 +73,6 @@ func DefaultOptions() Options {
 		Clients:     8,
 		Abusers:     8,
 		MaxRequests: 5_000_000,
-		Server:      server.DefaultConfig(),
 	}
 }
 
@@ -103,6 +102,11 @@ func (o Options) check() (Options, error) {
 		if err := checkLoopback(o.Target); err != nil {
 			return o, err
 		}
+	} else if o.Handler == nil {
+		return o, errors.New("neither a target nor a handler to load")
+	}
+	if o.Graph == nil {
+		return o, errors.New("no graph to choose the queries' ids from")
 	}
 	return o, nil
 }
@@ -182,11 +186,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := seed.Load()
-	if err != nil {
-		return nil, err
-	}
-	mix, err := normalMix(g)
+	mix, err := normalMix(opts.Graph)
 	if err != nil {
 		return nil, err
 	}
@@ -198,12 +198,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	defer stopBare()
 	target := strings.TrimSuffix(opts.Target, "/")
 	if target == "" {
-		h, err := inProcess(g, opts.Server)
-		if err != nil {
-			return nil, err
-		}
 		var stop func()
-		if target, stop, err = listen(h); err != nil {
+		if target, stop, err = listen(opts.Handler); err != nil {
 			return nil, err
 		}
 		defer stop()
@@ -234,17 +230,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		rep.Phases = append(rep.Phases, runPhase(ctx, opts, p.name, p.base, mix, p.abusers, p.memory))
 	}
 	return rep, nil
-}
-
-// inProcess is a failgraph handler over the graph, logging to nowhere (the log lines are still
-// formatted: their cost is part of the measure).
-func inProcess(g *kg.Graph, cfg server.Config) (http.Handler, error) {
-	store, err := memstore.New(g)
-	if err != nil {
-		return nil, err
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return server.New(cfg, store, log), nil
 }
 
 // bareBody is what the bare handler answers: a GraphQL-shaped body of a typical small answer.

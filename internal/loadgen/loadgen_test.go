@@ -3,17 +3,39 @@ package loadgen_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/failgraph/failgraph/internal/loadgen"
+	"github.com/failgraph/failgraph/internal/memstore"
+	"github.com/failgraph/failgraph/internal/server"
+	"github.com/failgraph/failgraph/seed"
 )
+
+// inProcess returns options that load a failgraph handler over the embedded seed in this process.
+func inProcess(tb testing.TB) loadgen.Options {
+	tb.Helper()
+	g, err := seed.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := memstore.New(g)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := loadgen.DefaultOptions()
+	opts.Graph = g
+	opts.Handler = server.New(server.DefaultConfig(), s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return opts
+}
 
 // TestSmoke runs every phase briefly: a few hundred requests, no errors, accounting that adds up.
 // It asserts nothing about speed.
 func TestSmoke(t *testing.T) {
-	opts := loadgen.DefaultOptions()
+	opts := inProcess(t)
 	opts.Duration = 20 * time.Second // the request cap ends each phase long before
 	opts.Warmup = 0
 	opts.Clients = 4
@@ -64,13 +86,13 @@ func TestSmoke(t *testing.T) {
 
 func TestOnlyLoopbackTargets(t *testing.T) {
 	for _, target := range []string{"http://example.org:8080", "http://10.0.0.1:8080", "https://127.0.0.1:8080", "127.0.0.1:8080"} {
-		opts := loadgen.DefaultOptions()
+		opts := inProcess(t)
 		opts.Target = target
 		if _, err := loadgen.Run(context.Background(), opts); err == nil {
 			t.Errorf("target %s accepted", target)
 		}
 	}
-	opts := loadgen.DefaultOptions()
+	opts := inProcess(t)
 	opts.Duration = time.Hour
 	if _, err := loadgen.Run(context.Background(), opts); err == nil {
 		t.Errorf("an hour-long phase accepted")
