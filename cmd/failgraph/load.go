@@ -65,12 +65,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if o.Target == "" {
 		// The log lines are still formatted, to nowhere: their cost is part of the measure.
 		quiet := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		store, closeStore, err := openStore(ctx, storeConfig{Kind: storeMemory, Seed: g}, quiet)
+		store, err := openStore(ctx, storeConfig{Kind: storeMemory, Seed: g}, quiet)
 		if err != nil {
 			return err
 		}
-		defer closeStore()
-		o.Handler = server.New(server.DefaultConfig(), store, quiet)
+		defer store.Close()
+		o.Handler = server.New(server.DefaultConfig(), store.Store, quiet)
 	}
 	rep, err := loadgen.Run(ctx, o)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/failgraph/failgraph/internal/neo4jstore"
@@ -19,6 +20,14 @@ var neo4jSettings = []setting{
 		help: "Neo4j database to use"},
 	{flag: "neo4j-check-timeout", env: "FAILGRAPH_NEO4J_CHECK_TIMEOUT", def: neo4jstore.DefaultCheckTimeout.String(),
 		help: "how long the start-up check of Neo4j may take (connect, authenticate, find the database and its graph); serve then retries with backoff, seed gives up"},
+	{flag: "neo4j-connect-timeout", env: "FAILGRAPH_NEO4J_CONNECT_TIMEOUT", def: neo4jstore.DefaultConnectTimeout.String(),
+		help: "how long opening one connection to Neo4j may take; a call against a down server fails within about this long"},
+	{flag: "neo4j-acquire-timeout", env: "FAILGRAPH_NEO4J_ACQUIRE_TIMEOUT", def: neo4jstore.DefaultAcquireTimeout.String(),
+		help: "how long a call may wait for a connection when the pool is full"},
+	{flag: "neo4j-query-timeout", env: "FAILGRAPH_NEO4J_QUERY_TIMEOUT", def: neo4jstore.DefaultQueryTimeout.String(),
+		help: "server-side timeout of each read transaction"},
+	{flag: "neo4j-max-connections", env: "FAILGRAPH_NEO4J_MAX_CONNECTIONS", def: strconv.Itoa(neo4jstore.DefaultMaxConnections),
+		help: "size of the Neo4j connection pool"},
 }
 
 // envNeo4jPassword is read from the environment only.
@@ -57,5 +66,22 @@ func neo4jConfig(get func(name string) (string, string), getenv func(string) str
 		return c, fmt.Errorf("%s: want a positive duration such as 10s, got %q", src, v)
 	}
 	c.CheckTimeout = d
+	for _, l := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"neo4j-connect-timeout", &c.ConnectTimeout}, {"neo4j-acquire-timeout", &c.AcquireTimeout}, {"neo4j-query-timeout", &c.QueryTimeout}} {
+		v, src := get(l.name)
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("%s: want a positive duration such as 2s, got %q", src, v)
+		}
+		*l.dst = d
+	}
+	v, src = get("neo4j-max-connections")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return c, fmt.Errorf("%s: want a positive whole number, got %q", src, v)
+	}
+	c.MaxConnections = n
 	return c, nil
 }

@@ -74,6 +74,10 @@ func TestSeedSettings(t *testing.T) {
 		{"credentials in uri", []string{"--neo4j-uri", "bolt://neo4j:secret@127.0.0.1:7687"}, nil, "no credentials in the URI"},
 		{"password without user", nil, map[string]string{"FAILGRAPH_NEO4J_PASSWORD": "x"}, "FAILGRAPH_NEO4J_USER"},
 		{"empty database name", []string{"--neo4j-database="}, nil, "--neo4j-database"},
+		{"connect timeout flag", []string{"--neo4j-connect-timeout", "soon"}, nil, "--neo4j-connect-timeout"},
+		{"acquire timeout env", nil, map[string]string{"FAILGRAPH_NEO4J_ACQUIRE_TIMEOUT": "0s"}, "FAILGRAPH_NEO4J_ACQUIRE_TIMEOUT"},
+		{"query timeout flag", []string{"--neo4j-query-timeout", "-1s"}, nil, "--neo4j-query-timeout"},
+		{"max connections env", nil, map[string]string{"FAILGRAPH_NEO4J_MAX_CONNECTIONS": "0"}, "FAILGRAPH_NEO4J_MAX_CONNECTIONS"},
 		{"unreachable", []string{"--neo4j-uri", "bolt://127.0.0.1:1"}, nil, "unreachable"},
 		{"broken seed dir", []string{"--seed-dir", "no-such-dir"}, nil, "problem"},
 	}

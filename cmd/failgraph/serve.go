@@ -27,7 +27,7 @@ var serveSettings = append([]setting{
 	{flag: "store", env: "FAILGRAPH_STORE", def: "memory",
 		help: "where the graph lives: memory (the seed, in this process) or neo4j"},
 	{flag: "seed-dir", env: "FAILGRAPH_SEED_DIR", def: "",
-		help: "serve the seed files of this directory instead of the seed embedded in the binary"},
+		help: "with --store memory, serve the seed files of this directory instead of the seed embedded in the binary"},
 	{flag: "cors-origins", env: "FAILGRAPH_CORS_ORIGINS", def: strings.Join(server.DefaultCORSOrigins, ","),
 		help: "browser origins allowed to call the API, comma-separated scheme://host[:port]; * allows any origin (never with credentials); an empty --cors-origins= allows none"},
 	{flag: "introspection", env: "FAILGRAPH_INTROSPECTION", def: "true", boolean: true,
@@ -312,9 +312,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := newLogger(c, stderr)
 
-	g, err := loadSeed(c.SeedDir, stderr)
-	if err != nil {
-		return err
+	var g *kg.Graph // the graph to serve from memory; Neo4j serves what `failgraph seed` loaded
+	if c.Store == storeMemory {
+		if g, err = loadSeed(c.SeedDir, stderr); err != nil {
+			return err
+		}
 	}
 	store, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g, Neo4j: c.Neo4j}, log)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/failgraph/failgraph/internal/neo4jstore"
 )
 
 var minimalSeed = filepath.Join("..", "..", "seed", "testdata", "minimal")
@@ -285,5 +287,42 @@ func TestServeDrainsOnShutdown(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeNeo4jReadsNoSeed checks that serve --store neo4j does not decode seed files it would
+// not serve: a seed directory that does not exist is not read, whatever becomes of the connection
+// (here to a port where nothing listens).
+func TestServeNeo4jReadsNoSeed(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-seed")
+	env := serveEnv("FAILGRAPH_SEED_DIR", missing)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"serve", "--store", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:1", "--addr", "127.0.0.1:0"}, env, &out, &errb)
+	if err != nil && strings.Contains(err.Error(), "no-such-seed") || strings.Contains(errb.String(), "no-such-seed") {
+		t.Fatalf("serve --store neo4j read the seed directory: %v\n%s", err, errb.String())
+	}
+}
+
+// TestServeNeo4jSettingsReachTheStore checks that every Neo4j knob of neo4jstore.Config has a
+// setting: the defaults are the store's, and a flag or variable sets each one.
+func TestServeNeo4jSettingsReachTheStore(t *testing.T) {
+	c, err := parseServeConfig([]string{"--store", "neo4j"}, serveEnv(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Neo4j.ConnectTimeout != neo4jstore.DefaultConnectTimeout || c.Neo4j.AcquireTimeout != neo4jstore.DefaultAcquireTimeout ||
+		c.Neo4j.QueryTimeout != neo4jstore.DefaultQueryTimeout || c.Neo4j.MaxConnections != neo4jstore.DefaultMaxConnections {
+		t.Errorf("defaults %+v, want the store's", c.Neo4j)
+	}
+	c, err = parseServeConfig([]string{"--store", "neo4j", "--neo4j-connect-timeout", "3s", "--neo4j-query-timeout", "40s"},
+		serveEnv("FAILGRAPH_NEO4J_ACQUIRE_TIMEOUT", "500ms", "FAILGRAPH_NEO4J_MAX_CONNECTIONS", "7"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Neo4j.ConnectTimeout != 3*time.Second || c.Neo4j.AcquireTimeout != 500*time.Millisecond ||
+		c.Neo4j.QueryTimeout != 40*time.Second || c.Neo4j.MaxConnections != 7 {
+		t.Errorf("settings gave %+v", c.Neo4j)
 	}
 }
