@@ -341,10 +341,18 @@ func runPhase(ctx context.Context, opts Options, name, base string, mix []reques
 			if !on || !measuring.Load() {
 				continue // the warm-up, or the phase ended while waiting
 			}
-			ls = append(ls, d)
-			if !abusive && measured.Add(1) == quota {
-				close(done)
+			if !abusive {
+				// Count against the quota first: on a busy machine the phase may take a while to
+				// end after the quota is reached, and the requests past it are not measured.
+				n := measured.Add(1)
+				if n > quota {
+					continue
+				}
+				if n == quota {
+					close(done)
+				}
 			}
+			ls = append(ls, d)
 			switch {
 			case abusive:
 				codes[strconv.Itoa(status)+" "+errorCode(body)]++
