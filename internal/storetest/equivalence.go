@@ -371,12 +371,6 @@ func equivalenceProbes(g *kg.Graph) map[string][]probe {
 	add("neighborhood", "Subgraph(unknown)", func(ctx context.Context, _ kg.Store, e *traverse.Engine) (any, error) {
 		return e.Subgraph(ctx, []string{"no-such-node"})
 	})
-	for _, r := range append([]kg.RelType{""}, kg.RelTypes...) {
-
-		add("neighborhood", "Degree(all, "+string(r)+")", func(ctx context.Context, _ kg.Store, e *traverse.Engine) (any, error) {
-			return e.Degree(ctx, all[:min(len(all), kg.MaxIDs)], r)
-		})
-	}
 
 	// Paths.
 	pathsOf := func(from, to []string, o traverse.PathOpts) {

@@ -15,7 +15,6 @@ func testTraversals(t *testing.T, s kg.Store) {
 	e := traverse.New(s)
 	t.Run("Neighborhood", func(t *testing.T) { testNeighborhood(t, e) })
 	t.Run("Subgraph", func(t *testing.T) { testSubgraph(t, e) })
-	t.Run("Degree", func(t *testing.T) { testDegree(t, e) })
 	t.Run("Paths", func(t *testing.T) { testPaths(t, e) })
 	t.Run("Related", func(t *testing.T) { testRelated(t, e) })
 	t.Run("ThreatModel", func(t *testing.T) { testThreatModel(t, e) })
@@ -99,7 +98,6 @@ func testRoundTrips(t *testing.T, s kg.Store) {
 			_, err := e.Subgraph(ctx, []string{"fm-evasion", "a-api", "a-model", "m-advtrain"})
 			return err
 		}},
-		{"degree", 1, func() error { _, err := e.Degree(ctx, []string{"fm-evasion", "a-api"}, ""); return err }},
 		{"paths of length up to 6 (ends, levels, from, nodes)", kg.MaxPathLength + 3, func() error {
 			_, err := e.Paths(ctx, "s-lawyers", "a-people", traverse.PathOpts{MaxLength: kg.MaxPathLength, Limit: kg.MaxLimit})
 			return err
@@ -252,38 +250,6 @@ func testSubgraph(t *testing.T, e *traverse.Engine) {
 	t.Run("refuses too many ids", func(t *testing.T) {
 		_, err := e.Subgraph(ctx, make([]string, kg.MaxIDs+1))
 		wantCode(t, err, kg.EINVALID, "ids")
-	})
-}
-
-func testDegree(t *testing.T, e *traverse.Engine) {
-	ctx := context.Background()
-	cases := []struct {
-		name string
-		ids  []string
-		rel  kg.RelType
-		want map[string]int
-	}{
-		{"all types", []string{"fm-evasion", "r-zeta", "nope"}, "", map[string]int{"fm-evasion": 12, "r-zeta": 0, "nope": 0}},
-		{"parallel edges count twice", []string{"s-engineers"}, "", map[string]int{"s-engineers": 4}},
-		{"one type", []string{"fm-evasion", "a-data"}, kg.RelTargets, map[string]int{"fm-evasion": 2, "a-data": 4}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := e.Degree(ctx, c.ids, c.rel)
-			noErr(t, err)
-			if len(got) != len(c.want) {
-				t.Fatalf("Degree = %v, want %v", got, c.want)
-			}
-			for id, n := range c.want {
-				if got[id] != n {
-					t.Fatalf("Degree = %v, want %v", got, c.want)
-				}
-			}
-		})
-	}
-	t.Run("refuses an unknown relation", func(t *testing.T) {
-		_, err := e.Degree(ctx, []string{"fm-evasion"}, "LIKES")
-		wantCode(t, err, kg.EINVALID, "")
 	})
 }
 

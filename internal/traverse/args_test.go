@@ -48,7 +48,6 @@ func TestArgumentRules(t *testing.T) {
 		}, kg.ENOTFOUND, `argument "id": no node with id "nope"`},
 		{"subgraph too many ids", func() error { _, err := e.Subgraph(ctx, tooMany); return err }, kg.EINVALID, `argument "ids": at most 1000 ids, got 1001`},
 		{"subgraph unknown id", func() error { _, err := e.Subgraph(ctx, []string{"fm-shift", "nope"}); return err }, kg.EINVALID, `argument "ids": no node with id "nope"`},
-		{"degree unknown relation", func() error { _, err := e.Degree(ctx, []string{"fm-shift"}, "LIKES"); return err }, kg.EINVALID, `argument "relation": unknown relation type "LIKES"`},
 		{"paths maxLength 7", paths("fm-shift", "a-data", traverse.PathOpts{MaxLength: 7, Limit: 10}), kg.EINVALID, `argument "maxLength": must be between 1 and 6, got 7`},
 		{"paths limit 0", paths("fm-shift", "a-data", traverse.PathOpts{MaxLength: 3}), kg.EINVALID, `argument "limit": must be between 1 and 1000, got 0`},
 		{"paths from equals to", paths("fm-shift", "fm-shift", traverse.PathOpts{MaxLength: 3, Limit: 10}), kg.EINVALID, `argument "to": must differ from "from"`},
@@ -94,12 +93,5 @@ func TestArgumentsAreDeduplicated(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "fm-shift a-data" {
 		t.Errorf("Subgraph nodes %v, want [fm-shift a-data]", got)
-	}
-	d, err := e.Degree(ctx, []string{"fm-shift", "fm-shift"}, kg.RelTargets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(d) != 1 || d["fm-shift"] != 2 {
-		t.Errorf("Degree = %v, want map[fm-shift:2]", d)
 	}
 }

@@ -131,10 +131,6 @@ func TestStoreCalls(t *testing.T) {
 			_, err := e.Subgraph(ctx, []string{"fm-evasion", "no-such-node"})
 			return wantCode(err, kg.EINVALID)
 		}, "Nodes"},
-		{"Degree: Adjacent (1)", func() error {
-			_, err := e.Degree(ctx, []string{"fm-evasion", "a-api"}, "")
-			return err
-		}, "Adjacent"},
 		{"Paths of length up to 6: ends, levels, nodes (at most MaxLength+3)", func() error {
 			_, err := e.Paths(ctx, "s-lawyers", "a-people", traverse.PathOpts{MaxLength: kg.MaxPathLength, Limit: kg.MaxLimit})
 			return err

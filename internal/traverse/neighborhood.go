@@ -213,32 +213,3 @@ func (e *Engine) Subgraph(ctx context.Context, ids []string) (*Subgraph, error) 
 	sg.Edges = edgesAmong(set, ids, adj)
 	return sg, nil
 }
-
-// Degree returns, for each id, the number of its edges of type rel (all types when rel is ""), in
-// either direction. Unknown ids count zero. It is what the per-request degree loader calls.
-//
-// Store calls: Adjacent, 1 (none for no ids).
-func (e *Engine) Degree(ctx context.Context, ids []string, rel kg.RelType) (map[string]int, error) {
-	if err := checkLen("ids", len(ids)); err != nil {
-		return nil, err
-	}
-	var types []kg.RelType
-	if rel != "" {
-		if !rel.Valid() {
-			return nil, kg.Errorf(kg.EINVALID, "relation", "unknown relation type %q", rel)
-		}
-		types = []kg.RelType{rel}
-	}
-	out := make(map[string]int, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	adj, err := e.store.Adjacent(ctx, kg.DistinctIDs(ids), kg.Both, types)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		out[id] = len(adj[id])
-	}
-	return out, nil
-}

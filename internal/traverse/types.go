@@ -10,7 +10,7 @@
 // resolvers) pass arguments through with their defaults and check nothing themselves. Each method's
 // comment states its store calls; the tests hold every question to that number exactly.
 //
-// One file per question: neighborhood.go (Neighborhood, Subgraph, Degree), paths.go, related.go,
+// One file per question: neighborhood.go (Neighborhood, Subgraph), paths.go, related.go,
 // threatmodel.go, triage.go, legal.go (LegalExposure, LegalMatrix) and coverage.go; args.go holds the
 // argument checks they share and reads.go the reads they share.
 package traverse
