@@ -32,8 +32,8 @@ import (
 // nested fragments costs thirty steps to measure, not 2^30, and measures 2^30 (saturating).
 
 func init() {
-	// Refusals by the limits are answered like parse and validation failures: 422 (400 for clients
-	// that accept application/graphql-response+json).
+	// Refusals by the limits are answered like parse and validation failures: 200 with
+	// application/json, 400 with application/graphql-response+json (httpspec.go).
 	errcode.RegisterErrorType(graph.CodeQueryTooComplex, errcode.KindProtocol)
 	errcode.RegisterErrorType(graph.CodeQueryTooDeep, errcode.KindProtocol)
 }

@@ -176,7 +176,8 @@ func setDefault[T int | time.Duration](v *T, def T) {
 // Middleware, outermost first:
 //
 //	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors → routes
-//	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders → gqlgen
+//	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders →
+//	            graphqlOverHTTP (statuses and bodies as the GraphQL-over-HTTP spec asks) → gqlgen
 //
 // A request waits for a slot before its body is read, so bodies in memory are bounded by
 // MaxInFlight × MaxBodyBytes; the timeout starts once the body is in.
@@ -193,6 +194,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		limitBody(cfg.MaxBodyBytes),
 		timeout(cfg.Timeout),
 		loader.Middleware(store),
+		graphqlOverHTTP,
 	)
 
 	mux := http.NewServeMux()
@@ -266,6 +268,7 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	// gqlgen answers an operation whose context ended before it started with no response at all
 	// (the body "null"); answer TIMEOUT (or CANCELLED, when the client went away) instead.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		markExecuted(ctx)
 		h := next(ctx)
 		first := true
 		return func(ctx context.Context) *graphql.Response {
