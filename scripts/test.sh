@@ -2,8 +2,10 @@
 # The whole test suite, exactly what `make test` and CI (.ci/run) run, on a fresh machine:
 #   1. Go modules, 2. gofmt, 3. go generate leaves the tree unchanged, 4. go vet,
 #   4b. bench/peer's npm packages (scripts/peer-deps.sh: npm ci, cached),
-#   5. a real Neo4j (scripts/neo4j.sh; skipped when FAILGRAPH_TEST_NEO4J_URI names a running server),
-#   6. go test -race over every package, the Neo4j conformance and fault tests included.
+#   5. the client tests' npm packages (scripts/clients.sh install),
+#   6. a real Neo4j (scripts/neo4j.sh; skipped when FAILGRAPH_TEST_NEO4J_URI names a running server),
+#   7. go test -race over every package, the Neo4j conformance and fault tests included (and, in
+#      cmd/failgraph, Apollo Client, urql and the graphql-http audit against a real server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +34,9 @@ scripts/peer-deps.sh
 
 step "go vet"
 go vet ./...
+
+step "npm packages of the client tests (scripts/clients.sh install: npm ci in tools/clients, once per lock file)"
+scripts/clients.sh install
 
 started_neo4j=""
 if [ -z "${FAILGRAPH_TEST_NEO4J_URI:-}" ]; then

@@ -528,7 +528,9 @@ func (c *coster) selectionSet(set ast.SelectionSet, parent *ast.Field, parentArg
 func (c *coster) field(f *ast.Field, parentArgs map[string]any) int {
 	switch {
 	case f.Name == "__typename":
-		return 1
+		// Free: normalised caches (Apollo Client, urql) add it to every selection set, and the
+		// server answers it without a resolver. Repeating it is bounded by the other limits.
+		return 0
 	case isIntrospectionRoot(f):
 		return graph.IntrospectionCost
 	case f.Definition == nil || f.ObjectDefinition == nil:
