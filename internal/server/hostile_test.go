@@ -473,3 +473,39 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name
     ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
 }`
+
+// TestIntrospectionOffSuggestsNothing: with introspection off, a wrong name is refused without a
+// "Did you mean" naming the schema's fields, arguments, types or enum values; with it on, the
+// suggestions help.
+func TestIntrospectionOffSuggestsNothing(t *testing.T) {
+	wrong := []struct{ query, leak string }{
+		{`{ failureMod(id: "poisoning") { id } }`, "failureMode"},
+		{`{ neighborhood(id: "poisoning", dept: 2) { truncated } }`, `"depth"`},
+		{`{ search(query: "x", kinds: [FAILURE_MOD]) { edges { score } } }`, "FAILURE_MODE"},
+		{`{ failureMode(id: "poisoning") { nam } }`, `"name"`},
+		{`{ references(firts: 2) { totalCount } }`, `"first"`},
+	}
+	for _, introspection := range []bool{true, false} {
+		cfg := server.DefaultConfig()
+		cfg.Introspection = introspection
+		ts := newTestServer(t, cfg, minimalStore(t))
+		for _, w := range wrong {
+			r := ts.post(t, w.query, nil)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != graph.CodeValidationFailed {
+				t.Fatalf("%s: errors %+v, want a validation failure", w.query, r.Errors)
+			}
+			var msgs []string
+			for _, e := range r.Errors {
+				msgs = append(msgs, e.Message)
+			}
+			all := strings.Join(msgs, " | ")
+			suggests := strings.Contains(all, "Did you mean")
+			if !introspection && (suggests || strings.Contains(all, w.leak)) {
+				t.Errorf("introspection off, %s: %s", w.query, all)
+			}
+			if introspection && !suggests {
+				t.Errorf("introspection on, %s: no suggestion in %s", w.query, all)
+			}
+		}
+	}
+}

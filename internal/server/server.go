@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -23,6 +24,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/failgraph/failgraph/graph"
 	"github.com/failgraph/failgraph/graph/loader"
@@ -241,6 +244,11 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	srv.SetParserTokenLimit(cfg.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		// The schema stays private: no "Did you mean" naming fields, arguments, types or enum
+		// values the client did not already know.
+		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	// APQ first: the limits check the query it resolves.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cfg.APQCacheSize, cfg.APQCacheBytes,
@@ -283,6 +291,23 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		}
 	})
 	return srv
+}
+
+// rulesWithoutSuggestions are gqlparser's validation rules with every rule that suggests names
+// swapped for its variant that does not (gqlgen's SetDisableSuggestion swaps two of the five).
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, rule := range []core.Rule{
+		rules.FieldsOnCorrectTypeRuleWithoutSuggestions,
+		rules.KnownArgumentNamesRuleWithoutSuggestions,
+		rules.KnownTypeNamesRuleWithoutSuggestions,
+		rules.ScalarLeafsRuleWithoutSuggestions,
+		rules.ValuesOfCorrectTypeRuleWithoutSuggestions,
+	} {
+		r.RemoveRule(strings.TrimSuffix(rule.Name, "WithoutSuggestions"))
+		r.AddRule(rule.Name, rule.RuleFunc)
+	}
+	return r
 }
 
 // chain wraps h in mws, the first outermost.
