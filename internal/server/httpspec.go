@@ -3,12 +3,15 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/failgraph/failgraph/graph"
@@ -26,6 +29,10 @@ import (
 //     400 stays, as the specification asks.
 //   - A response to a request whose execution never started has no data entry: gqlgen writes
 //     "data": null, which says that execution started and failed at a non-null root field.
+//
+// And HTTP caching of this read-only API: a GET query answered without errors carries a weak ETag
+// (a hash of the answer) and Cache-Control (cacheControl), and If-None-Match gets 304; any other GET
+// answer is no-store. POST answers are not cacheable by HTTP's rules anyway.
 
 // MediaTypeGraphQLResponse is the media type of the GraphQL-over-HTTP specification; a client that
 // accepts it gets 4xx statuses for requests refused before execution.
@@ -61,10 +68,48 @@ func graphqlOverHTTP(next http.Handler) http.Handler {
 		if !executed.Load() {
 			body = withoutNullData(body)
 		}
+		if r.Method == http.MethodGet {
+			w.Header().Add("Vary", "Accept")
+			if status != http.StatusOK || !executed.Load() || bytes.HasPrefix(body, []byte(`{"errors"`)) {
+				w.Header().Set("Cache-Control", "no-store")
+			} else {
+				etag := etagOf(body)
+				w.Header().Set("ETag", etag)
+				w.Header().Set("Cache-Control", cacheControl)
+				if etagMatches(r.Header.Get("If-None-Match"), etag) {
+					w.Header().Del("Content-Type")
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+			}
+		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	})
+}
+
+// cacheControl is the Cache-Control of a GET query answered without errors. The API is read-only,
+// but a restart may serve another graph: a minute of freshness, then revalidation by ETag (304
+// when nothing changed).
+const cacheControl = "public, max-age=60"
+
+// etagOf is the weak entity tag of a body: weak, because the compression middleware changes the
+// bytes on the wire but not what they mean.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `W/"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// etagMatches reports whether an If-None-Match header lists etag (or is *), comparing weakly.
+func etagMatches(header, etag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
 }
 
 // notGraphQL returns why r is not a GraphQL request, or "". Only a persisted query (an

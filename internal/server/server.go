@@ -21,6 +21,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -178,7 +179,8 @@ func setDefault[T int | time.Duration](v *T, def T) {
 //
 // Middleware, outermost first:
 //
-//	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors → routes
+//	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors →
+//	            compress (zstd, gzip) → routes
 //	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders →
 //	            graphqlOverHTTP (statuses and bodies as the GraphQL-over-HTTP spec asks) → gqlgen
 //
@@ -224,7 +226,19 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		observe(log, m),
 		cfg.Drain.middleware,
 		corsMiddleware(cfg.CORSOrigins),
+		compress,
 	)
+}
+
+// compress answers with zstd or gzip (klauspost/compress's gzhttp) when the client accepts them
+// and the answer is big enough to gain (gzhttp's default, 1 KiB or more); answers already encoded
+// (the vendored GraphiQL assets) pass as they are.
+func compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper()
+	if err != nil {
+		panic(err) // the default options are valid
+	}
+	return wrap(next)
 }
 
 // graphqlHandler is gqlgen's server with failgraph's transports, caches, extensions and error
