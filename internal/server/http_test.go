@@ -71,9 +71,9 @@ func TestIntrospectionSwitch(t *testing.T) {
 
 func TestGraphiQLPage(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
-	resp, body := ts.get(t, "/")
+	resp, body := ts.get(t, server.PathGraphiQL)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET /: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		t.Fatalf("GET /graphiql: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	for _, want := range []string{"graphiql", "defaultTabs", `"/graphql"`, "query Researcher", "query Frontend", "query ThreatModel", "query Policy"} {
 		if !strings.Contains(body, want) {

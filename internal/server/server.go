@@ -1,5 +1,5 @@
 // Package server is failgraph's HTTP front: the GraphQL endpoint (gqlgen with the schema of package
-// graph), the GraphiQL page, the health endpoints, Prometheus metrics and the middleware around
+// graph), the explorer (web/) and the GraphiQL page, the health endpoints, Prometheus metrics and the middleware around
 // them — request ids, one log line per request, CORS, the limits that keep one client from taking
 // the server down (operation depth, cost, aliases and size, body size, timeouts, a cap on requests
 // in flight) and per-request loaders. docs/OPERATIONS.md documents every limit, code and metric.
@@ -204,7 +204,10 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle(PathGraphQL, gql)
-	mux.Handle("GET /{$}", graphiql(PathGraphQL))
+	gi := graphiql(PathGraphQL)
+	mux.Handle("GET "+PathGraphiQL, gi)
+	mux.Handle("GET /{$}", explorerIndex(gi))
+	mux.HandleFunc("GET "+pathExplorerFiles+"{name}", explorerFile)
 	mux.HandleFunc("GET "+PathHealth, healthz)
 	mux.Handle("GET "+PathReady, readyz(store, log))
 	if cfg.Metrics {
