@@ -56,9 +56,9 @@ export const properties = ['CONFIDENTIALITY', 'INTEGRITY', 'AVAILABILITY', 'SAFE
 /** search returns up to first hits for text, best first, as [{node, score}]. */
 export async function search(text, first = 8, opts) {
   const d = await gql(`query Suggest($q: String!, $first: Int) {
-  search(query: $q, first: $first) { score node { ${NODE} summary } }
+  search(query: $q, first: $first) { edges { score node { ${NODE} summary } } }
 }`, { q: text, first }, opts);
-  return d.search;
+  return d.search.edges;
 }
 
 /** neighborhood returns the subgraph around id: {nodes, edges, truncated}. */
@@ -82,7 +82,7 @@ export async function subgraph(ids) {
 }
 
 const REFS = 'references { id title authors year venue doi arxiv url }';
-const XIDS = 'externalIds { framework edition id name url match }';
+const XIDS = 'externalIds { framework edition code name url match }';
 
 /** details returns everything the details panel shows of one node, or null. */
 export async function details(id) {

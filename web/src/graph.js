@@ -458,7 +458,7 @@ export function renderDetails(n, actions) {
     n.accessCommentary ? [h('h3', {}, 'Access authorization'), h('p', {}, n.accessCommentary)] : null,
     n.severity && n.severity.length ? [h('h3', {}, 'Severity'), h('ul', {}, n.severity.map((s) => h('li', {}, `${s.level} (${s.source} ${s.edition})`)))] : null,
     xids.length ? [h('h3', {}, 'Crosswalk'), h('ul', { class: 'xids' }, xids.map((x) => h('li', {},
-      h('strong', {}, x.framework), ' ', x.url ? h('a', { href: x.url, rel: 'noopener', target: '_blank' }, x.id) : h('code', {}, x.id),
+      h('strong', {}, x.framework), ' ', x.url ? h('a', { href: x.url, rel: 'noopener', target: '_blank' }, x.code) : h('code', {}, x.code),
       ` ${x.name} `, h('span', { class: 'muted' }, `(${x.match}, ${x.edition})`))))] : null,
     n.questions && n.questions.length ? [h('h3', {}, 'Questions'), h('ul', {}, n.questions.map((q) => h('li', {}, q)))] : null,
     n.notes && n.notes.length ? [h('h3', {}, 'Notes'), h('ul', {}, n.notes.map((q) => h('li', {}, q)))] : null,
