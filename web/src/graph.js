@@ -4,7 +4,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
-import { h, guard, combobox, checkboxes, checked, pretty, graphLink, clearError } from './ui.js';
+import { h, fill, guard, combobox, checkboxes, checked, pretty, graphLink, clearError } from './ui.js';
 
 cytoscape.use(fcose);
 
@@ -105,7 +105,7 @@ export function mount(root, params) {
   const searchBox = combobox({ label: 'Find a node', placeholder: 'e.g. membership inference', name: 'q', onPick: (node) => {
     state = { ...state, focus: node.id, expand: [], sel: node.id, from: null, to: null, path: 0 };
     foundPaths = [];
-    pathList.replaceChildren();
+    fill(pathList);
     reload();
   } });
   searchBox.classList.add('main-search');
@@ -143,7 +143,7 @@ export function mount(root, params) {
   const fitBtn = h('button', { type: 'button', onclick: () => cy.fit(undefined, 30) }, 'Fit');
   const overviewBtn = h('a', { class: 'button', href: '#graph' }, 'Overview');
 
-  root.replaceChildren(h('section', { class: 'graph-view' },
+  fill(root, h('section', { class: 'graph-view' },
     h('aside', { class: 'controls', 'aria-label': 'Search and filters' },
       searchBox,
       h('details', { class: 'filters', open: state.kinds.length || state.rels.length ? true : null }, h('summary', {}, 'Filters'), kindBox, relBox),
@@ -199,9 +199,9 @@ export function mount(root, params) {
     status.dataset.nodes = nodes;
     status.dataset.edges = edges;
     const trunc = [...truncatedAt].filter((id) => cy.getElementById(id).nonempty());
-    status.replaceChildren(`${nodes} nodes · ${edges} edges`,
+    fill(status, `${nodes} nodes · ${edges} edges`,
       trunc.length ? h('span', { class: 'truncated', id: 'truncated' }, ` · the server left out some neighbours of ${trunc.map((id) => cy.getElementById(id).data('name')).join(', ')} (limit reached)`) : '');
-    nodeList.replaceChildren(...cy.nodes().sort((a, b) => a.data('name').localeCompare(b.data('name'))).map((n) => h('li', {},
+    fill(nodeList, ...cy.nodes().sort((a, b) => a.data('name').localeCompare(b.data('name'))).map((n) => h('li', {},
       h('button', { type: 'button', class: 'linklike', dataset: { id: n.id() }, onclick: () => select(n.id()) },
         h('span', { class: `kind-dot k-${n.data('kind')}`, 'aria-hidden': 'true' }), n.data('name'),
         n.data('more') > 0 ? h('span', { class: 'more' }, ` (+${n.data('more')} more)`) : ''))));
@@ -214,7 +214,7 @@ export function mount(root, params) {
     if (!old.length) {
       added.layout({ name: 'concentric', animate: false, minNodeSpacing: 30,
         concentric: (n) => (n.id() === state.focus ? 10 : n.data('kind') === 'FAILURE_MODE' ? 5 : 1), levelWidth: () => 1 }).run();
-      cy.layout({ name: 'fcose', randomize: false, animate: false, quality: 'default', nodeRepulsion: 9000, idealEdgeLength: 70, nodeSeparation: 60, packComponents: true, tilingPaddingVertical: 45, tilingPaddingHorizontal: 70 }).run();
+      cy.layout({ name: 'fcose', randomize: false, animate: false, quality: 'default', nodeRepulsion: 16000, idealEdgeLength: 110, nodeSeparation: 80, packComponents: true, tilingPaddingVertical: 45, tilingPaddingHorizontal: 70 }).run();
       cy.fit(undefined, 30);
       return;
     }
@@ -236,9 +236,13 @@ export function mount(root, params) {
     // Only the new nodes move: laid out around their anchor, which is held where it is.
     const anchorNode = anchor && anchor.nonempty() ? anchor : null;
     const eles = added.union(anchorNode || cy.collection());
-    eles.union(eles.edgesWith(eles)).layout({ name: 'fcose', randomize: false, animate: false, quality: 'default',
-      nodeRepulsion: 9000, idealEdgeLength: 90, packComponents: false,
+    eles.union(eles.edgesWith(eles)).layout({ name: 'fcose', randomize: false, animate: false, fit: false, quality: 'default',
+      nodeRepulsion: 12000, idealEdgeLength: 100, packComponents: false,
       fixedNodeConstraint: anchorNode ? [{ nodeId: anchorNode.id(), position: { ...anchorNode.position() } }] : undefined }).run();
+    // The view moves only when the new nodes fall outside it.
+    const ext = cy.extent();
+    const nb = added.boundingBox();
+    if (nb.x1 < ext.x1 || nb.x2 > ext.x2 || nb.y1 < ext.y1 || nb.y2 > ext.y2) cy.fit(undefined, 30);
   }
 
   // merge adds a subgraph's elements, then asks for the edges among everything drawn (a
@@ -331,13 +335,13 @@ export function mount(root, params) {
   async function showDetails(id) {
     const seq = ++detailsSeq;
     if (!id) {
-      panel.replaceChildren(h('p', { class: 'hint' }, 'Select a node to see its details. Double-click a node to expand it.'));
+      fill(panel, h('p', { class: 'hint' }, 'Select a node to see its details. Double-click a node to expand it.'));
       return;
     }
     const node = await guard('Loading details', () => api.details(id));
     if (seq !== detailsSeq) return;
-    if (!node) { panel.replaceChildren(h('p', { class: 'hint' }, `No node ${id}.`)); return; }
-    panel.replaceChildren(...renderDetails(node, {
+    if (!node) { fill(panel, h('p', { class: 'hint' }, `No node ${id}.`)); return; }
+    fill(panel, ...renderDetails(node, {
       expand: () => expand(id),
       from: () => { fromBox.set(node); pathForm.closest('details').open = true; },
       to: () => { toBox.set(node); pathForm.closest('details').open = true; },
@@ -349,7 +353,7 @@ export function mount(root, params) {
     if (!fromState) {
       const from = fromBox.dataset.value;
       const to = toBox.dataset.value;
-      if (!from || !to) { pathList.replaceChildren(h('li', { class: 'hint' }, 'Pick both ends from the suggestions first.')); return; }
+      if (!from || !to) { fill(pathList, h('li', { class: 'hint' }, 'Pick both ends from the suggestions first.')); return; }
       state = { ...state, from, to, path: 0 };
     }
     await guard('Finding paths', async () => {
@@ -359,7 +363,7 @@ export function mount(root, params) {
         if (ends.nodes[0]) fromBox.set(ends.nodes[0]);
         if (ends.nodes[1]) toBox.set(ends.nodes[1]);
       }
-      pathList.replaceChildren(...(foundPaths.length ? foundPaths.map((p, i) => h('li', {},
+      fill(pathList, ...(foundPaths.length ? foundPaths.map((p, i) => h('li', {},
         h('button', { type: 'button', class: 'linklike path-item', 'aria-pressed': String(i === state.path), onclick: () => showPath(i) },
           p.nodes.map((n) => n.name).join(' → '), h('span', { class: 'muted' }, ` (${p.length} ${p.length === 1 ? 'edge' : 'edges'})`))))
         : [h('li', { class: 'hint' }, 'No path of that length or shorter.')]));

@@ -3,7 +3,7 @@
 // question itself on hover and on click), the legal exposure of one failure mode, and where the
 // graph is thin.
 import * as api from './api.js';
-import { h, guard, nodeLink, clearError } from './ui.js';
+import { h, fill, guard, nodeLink, clearError } from './ui.js';
 
 export function mount(root, params) {
   const jSelect = h('select', { id: 'legal-jurisdiction', name: 'jurisdiction' });
@@ -12,7 +12,7 @@ export function mount(root, params) {
   const cellInfo = h('div', { class: 'cell-info', id: 'legal-cell', 'aria-live': 'polite' }, h('p', { class: 'hint' }, 'Hover over or select a shaded cell to read the question it raises.'));
   const exposureBox = h('div', { id: 'legal-exposure', 'aria-live': 'polite' });
   const gapsBox = h('div', { id: 'legal-gaps' });
-  root.replaceChildren(h('section', { class: 'report-view legal-view' },
+  fill(root, h('section', { class: 'report-view legal-view' },
     h('h1', {}, 'Legal'),
     h('p', { class: 'lede' }, 'Which failure modes raise questions under which laws. A shaded cell means the failure mode raises a question under that instrument; the darker, the more references support it.'),
     h('div', { class: 'row' }, h('label', { for: 'legal-jurisdiction' }, 'Jurisdiction'), jSelect),
@@ -36,8 +36,8 @@ export function mount(root, params) {
     const c = await guard('Loading the jurisdictions', () => api.choices());
     if (!c) return;
     const js = [...new Set(c.legalConsiderations.map((l) => l.jurisdiction).filter(Boolean))].sort();
-    jSelect.replaceChildren(h('option', { value: '' }, 'All jurisdictions'), js.map((j) => h('option', { value: j }, j)));
-    fmSelect.replaceChildren(h('option', { value: '' }, 'Choose a failure mode…'),
+    fill(jSelect, h('option', { value: '' }, 'All jurisdictions'), js.map((j) => h('option', { value: j }, j)));
+    fill(fmSelect, h('option', { value: '' }, 'Choose a failure mode…'),
       c.failureModes.map((f) => h('option', { value: f.id }, `${f.number ? `${f.number}. ` : ''}${f.name}`)));
     jSelect.addEventListener('change', () => push({ ...state(), j: jSelect.value }));
     fmSelect.addEventListener('change', () => push({ ...state(), fm: fmSelect.value }));
@@ -58,9 +58,9 @@ export function mount(root, params) {
   async function matrix(j) {
     clearError();
     const m = await guard('The legal matrix', () => api.legalMatrix(j));
-    if (!m) { matrixBox.replaceChildren(); return; }
+    if (!m) { fill(matrixBox); return; }
     const maxRefs = Math.max(1, ...m.cells.flat().filter(Boolean).map((c) => c.references.length));
-    const showCell = (row, col, cell) => cellInfo.replaceChildren(
+    const showCell = (row, col, cell) => fill(cellInfo, 
       h('h3', {}, `${row.name} × ${col.name}`),
       h('p', { class: 'question' }, cell.question || '(the graph records no question text)'),
       col.citation ? h('p', { class: 'muted' }, col.citation) : null,
@@ -82,16 +82,16 @@ export function mount(root, params) {
             onclick: () => showCell(r, c, cell), onmouseenter: () => showCell(r, c, cell), onfocus: () => showCell(r, c, cell),
           }, cell.references.length || '•'));
         })))));
-    matrixBox.replaceChildren(table);
+    fill(matrixBox, table);
   }
 
   async function exposure(fm) {
-    if (!fm) { exposureBox.replaceChildren(h('p', { class: 'hint' }, 'Choose a failure mode to list the legal questions it raises.')); return; }
+    if (!fm) { fill(exposureBox, h('p', { class: 'hint' }, 'Choose a failure mode to list the legal questions it raises.')); return; }
     const x = await guard('The legal exposure', () => api.legalExposure(fm));
-    if (!x) { exposureBox.replaceChildren(); return; }
+    if (!x) { fill(exposureBox); return; }
     const access = x.violatesAccessAuthorization === null ? 'The paper gives no answer on whether it violates access authorization.'
       : `It ${x.violatesAccessAuthorization ? 'violates' : 'does not violate'} a traditional notion of access authorization (the paper's column).`;
-    exposureBox.replaceChildren(
+    fill(exposureBox, 
       h('p', {}, nodeLink(x.failureMode), ': ', access, x.accessCommentary ? ` ${x.accessCommentary}` : ''),
       x.items.length ? h('table', { class: 'data', id: 'legal-exposure-items' },
         h('thead', {}, h('tr', {}, ['Jurisdiction', 'Consideration', 'Question', 'Support'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -107,7 +107,7 @@ export function mount(root, params) {
     if (!g) return;
     const part = (title, id, items) => h('div', { class: 'gap', id }, h('h3', {}, `${title} (${items.length})`),
       items.length ? h('ul', {}, items.map((n) => h('li', {}, nodeLink(n)))) : h('p', { class: 'muted' }, 'None.'));
-    gapsBox.replaceChildren(h('div', { class: 'gaps' },
+    fill(gapsBox, h('div', { class: 'gaps' },
       part('Failure modes no mitigation answers', 'gap-mitigation', g.withoutMitigation),
       part('Failure modes that raise no legal question', 'gap-legal', g.withoutLegal),
       part('Failure modes with fewer than two references', 'gap-refs', g.fewReferences),

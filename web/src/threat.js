@@ -2,12 +2,12 @@
 // get the failure modes that threaten them, the smallest set of mitigations that answers them and
 // what it leaves uncovered. Printable; the state is in the URL.
 import * as api from './api.js';
-import { h, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
+import { h, fill, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
 
 export function mount(root, params) {
   const form = h('form', { class: 'picker', id: 'threat-form', 'aria-label': 'What to protect and what the attacker has' });
   const out = h('div', { class: 'results', id: 'threat-results', 'aria-live': 'polite' });
-  root.replaceChildren(h('section', { class: 'report-view' },
+  fill(root, h('section', { class: 'report-view' },
     h('h1', {}, 'Threat model'),
     h('p', { class: 'lede' }, 'Pick what you need to protect and, if you know it, what the attacker can do. The answer lists the failure modes that threaten those assets, the smallest set of mitigations that answers all it can, and what stays uncovered.'),
     form, out));
@@ -24,7 +24,7 @@ export function mount(root, params) {
     const assets = checkboxes('Assets to protect', 'asset', c.assets.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.assets), (i) => i.cat);
     const caps = checkboxes('What the attacker has (none ticked: any attacker)', 'cap', c.capabilities.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.caps), (i) => i.cat);
     picks = { assets, caps };
-    form.replaceChildren(assets, caps, h('div', { class: 'row' },
+    fill(form, assets, caps, h('div', { class: 'row' },
       h('button', { type: 'submit', id: 'threat-run' }, 'Build the threat model'),
       h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Print')));
     form.onsubmit = (e) => {
@@ -39,13 +39,13 @@ export function mount(root, params) {
 
   async function run(assets, caps) {
     clearError();
-    if (!assets.length) { out.replaceChildren(h('p', { class: 'hint' }, 'Tick at least one asset.')); return; }
-    out.replaceChildren(h('p', { class: 'hint' }, 'Working…'));
+    if (!assets.length) { fill(out, h('p', { class: 'hint' }, 'Tick at least one asset.')); return; }
+    fill(out, h('p', { class: 'hint' }, 'Working…'));
     const tm = await guard('The threat model', () => api.threatModel(assets, caps));
-    if (!tm) { out.replaceChildren(); return; }
+    if (!tm) { fill(out); return; }
     const covered = new Map();
     for (const m of tm.mitigations) covered.set(m.mitigation.id, m);
-    out.replaceChildren(
+    fill(out, 
       h('h2', {}, `${tm.failureModes.length} failure modes threaten these assets`),
       h('table', { class: 'data', id: 'threat-failure-modes' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Failure mode'), h('th', { scope: 'col' }, 'Compromises'))),

@@ -2,12 +2,12 @@
 // affected, get the failure modes that fit best, with their severity, what the attacker must have
 // had and the mitigations to reach for first.
 import * as api from './api.js';
-import { h, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
+import { h, fill, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
 
 export function mount(root, params) {
   const form = h('form', { class: 'picker', id: 'triage-form', 'aria-label': 'What was observed' });
   const out = h('div', { class: 'results', id: 'triage-results', 'aria-live': 'polite' });
-  root.replaceChildren(h('section', { class: 'report-view' },
+  fill(root, h('section', { class: 'report-view' },
     h('h1', {}, 'Triage'),
     h('p', { class: 'lede' }, 'Tick what you observed. The candidates are ranked by how well they fit: the share of the observed properties each compromises plus the share of the observed assets it targets.'),
     form, out));
@@ -21,7 +21,7 @@ export function mount(root, params) {
     const props = checkboxes('Compromised', 'prop', api.properties.map((p) => ({ value: p, label: pretty(p) })), new Set(s.props));
     const assets = checkboxes('Assets affected', 'asset', c.assets.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.assets), (i) => i.cat);
     picks = { props, assets };
-    form.replaceChildren(props, assets, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'triage-run' }, 'Rank the candidates')));
+    fill(form, props, assets, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'triage-run' }, 'Rank the candidates')));
     form.onsubmit = (e) => {
       e.preventDefault();
       const p = new URLSearchParams();
@@ -37,10 +37,10 @@ export function mount(root, params) {
 
   async function run(props, assets) {
     clearError();
-    if (!props.length && !assets.length) { out.replaceChildren(h('p', { class: 'hint' }, 'Tick at least one property or asset.')); return; }
+    if (!props.length && !assets.length) { fill(out, h('p', { class: 'hint' }, 'Tick at least one property or asset.')); return; }
     const cands = await guard('Triage', () => api.triage(props, assets));
-    if (!cands) { out.replaceChildren(); return; }
-    out.replaceChildren(h('h2', {}, `${cands.length} candidates`),
+    if (!cands) { fill(out); return; }
+    fill(out, h('h2', {}, `${cands.length} candidates`),
       h('table', { class: 'data', id: 'triage-candidates' },
         h('thead', {}, h('tr', {}, ['Rank', 'Failure mode', 'Fit', 'Matched', 'Severity', 'Attacker needs', 'Reach for first'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, cands.map((c, i) => h('tr', { dataset: { id: c.failureMode.id } },

@@ -20,6 +20,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** fill replaces el's children with children, arrays flattened and empty ones dropped. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 const errorBox = () => document.getElementById('error');
 
 /** showError puts an error in words, with its code, in the banner at the top of the page. */
@@ -27,7 +33,7 @@ export function showError(err, context) {
   if (err && err.name === 'AbortError') return;
   const box = errorBox();
   const code = (err && err.code) || 'CLIENT_ERROR';
-  box.replaceChildren(
+  fill(box, 
     h('strong', {}, context ? `${context} failed: ` : 'Something failed: '),
     h('span', { class: 'message' }, (err && err.message) || String(err)),
     ' ',
@@ -41,7 +47,7 @@ export function showError(err, context) {
 export function clearError() {
   const box = errorBox();
   box.hidden = true;
-  box.replaceChildren();
+  fill(box);
 }
 
 /** guard runs fn, showing any error it throws under context. */
@@ -132,7 +138,7 @@ export function combobox({ label, placeholder = 'Search…', onPick, name }) {
     onPick(hit.node);
   };
   const render = () => {
-    list.replaceChildren(...hits.map((hit, i) => h('li', {
+    fill(list, ...hits.map((hit, i) => h('li', {
       id: `${id}-opt-${i}`, role: 'option', 'aria-selected': 'false', class: 'suggestion', dataset: { id: hit.node.id },
       onmousedown: (e) => { e.preventDefault(); pick(i); },
     }, h('span', { class: `kind-dot k-${hit.node.kind}`, 'aria-hidden': 'true' }), h('span', { class: 'sname' }, hit.node.name),
