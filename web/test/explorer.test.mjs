@@ -246,7 +246,12 @@ test('performance: first meaningful paint, expansion, first-visit bytes', () => 
     const next = await page.evaluate((skip) => {
       const cy = window.failgraph.cy;
       cy.fit(undefined, 30);
-      const n = cy.nodes().filter((x) => x.data('more') > 0 && !skip.includes(x.id())).sort((a, b) => (a.id() < b.id() ? -1 : 1))[0];
+      // Not covered by another node, so that the double-click lands on it.
+      const free = (x) => {
+        const p = x.position();
+        return !cy.nodes().some((o) => o !== x && (() => { const b = o.boundingBox({ includeLabels: false }); return p.x >= b.x1 && p.x <= b.x2 && p.y >= b.y1 && p.y <= b.y2; })());
+      };
+      const n = cy.nodes().filter((x) => x.data('more') > 0 && !skip.includes(x.id()) && free(x)).sort((a, b) => (a.id() < b.id() ? -1 : 1))[0];
       return n ? { id: n.id(), pos: n.renderedPosition() } : null;
     }, [...done]);
     if (!next) break;
