@@ -44,6 +44,8 @@ const AwaitIndexesSeconds = 300
 // the relationships (MERGE on type and endpoints) type by type, in batches, ALL IN ONE WRITE
 // TRANSACTION: a failure or a cancelled ctx half way leaves the previous graph as it was. Loading the
 // same graph twice changes nothing. With Replace, what g lacks is deleted in the same transaction.
+// The same transaction records what was loaded (kg.Loaded: g's hash and counts, the commit's time),
+// which Stats returns: the record and the graph are committed together or not at all.
 // After the commit it waits for the indexes to be online, so that Search sees the new graph.
 //
 // g is checked first as the embedded store checks it: a repeated id, an unknown kind or type, or an
@@ -284,6 +286,12 @@ func (s *Store) write(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Gr
 			done += len(batch)
 			progress(StageRelationships, done, len(g.Edges))
 		}
+	}
+	// What was loaded, committed with it or not at all.
+	if _, err := exec(cypherRecordLoad, map[string]any{
+		"hash": g.Hash(), "nodes": int64(len(g.Nodes)), "edges": int64(len(g.Edges)), "merged": !opts.Replace,
+	}); err != nil {
+		return err
 	}
 	// A cancellation during the last Progress call must still abort the commit.
 	return kg.CtxErr(ctx)

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -339,8 +340,15 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 when the store answers a ping, else 503 with the reason.
+// readyz answers 200 when the store answers a ping, else 503 with the reason. A ready answer says
+// which graph the store holds (kg.Loaded), read at most every loadedTTL: probes come every few
+// seconds, and counting a Neo4j graph is not free.
 func readyz(store kg.Store, log *slog.Logger) http.Handler {
+	var (
+		mu     sync.Mutex
+		loaded *kg.Loaded // guarded by mu
+		read   time.Time  // guarded by mu
+	)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
@@ -355,9 +363,25 @@ func readyz(store kg.Store, log *slog.Logger) http.Handler {
 			})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		mu.Lock()
+		if time.Since(read) > loadedTTL {
+			if st, err := store.Stats(ctx); err == nil {
+				loaded, read = st.Loaded, time.Now()
+			}
+		}
+		l := loaded
+		mu.Unlock()
+		body := map[string]any{"status": "ready"}
+		if l != nil {
+			body["graph"] = map[string]any{"hash": l.Hash, "nodes": l.Nodes, "edges": l.Edges,
+				"loadedAt": l.At.UTC().Format(time.RFC3339), "merged": l.Merged}
+		}
+		writeJSON(w, http.StatusOK, body)
 	})
 }
+
+// loadedTTL is how long /readyz reuses what it read of the loaded graph.
+const loadedTTL = 10 * time.Second
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
