@@ -111,6 +111,9 @@ const (
 SET m.hash = $hash, m.nodes = $nodes, m.edges = $edges, m.merged = $merged, m.loadedAt = datetime()
 RETURN 1 AS count`
 
+	// cypherForgetLoad deletes that record, first thing in a load of several transactions.
+	cypherForgetLoad = "MATCH (m:" + loadLabel + ") DELETE m RETURN count(*) AS count"
+
 	// cypherLoaded reads that record.
 	cypherLoaded = "MATCH (m:" + loadLabel + " {key: 'graph'}) RETURN m.hash AS hash, m.nodes AS nodes, m.edges AS edges, m.merged AS merged, m.loadedAt AS at"
 

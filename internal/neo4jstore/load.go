@@ -22,7 +22,8 @@ type LoadOptions struct {
 	// TxRows, when positive, commits every TxRows rows in a transaction of their own instead of
 	// writing the whole graph in one: the bulk load of a large graph, whose single transaction
 	// would have to fit in the server's heap. It gives up atomicity: a failure part way leaves
-	// the rows of the committed transactions (loading again completes the graph). Into an empty
+	// the rows of the committed transactions (loading again completes the graph), and no record
+	// of what was loaded (Stats.Loaded is nil until a load completes). Into an empty
 	// database it creates instead of merging and builds the full-text index once at the end.
 	TxRows int
 }
@@ -118,6 +119,11 @@ func (s *Store) loadBatched(ctx context.Context, g *kg.Graph, nodes map[kg.Kind]
 		}
 		return total, nil
 	}
+	// The record of what was loaded goes first and comes back last: a batched load stopped part
+	// way leaves no record (the graph is then unknown) rather than one that describes another graph.
+	if _, err := commit([]statement{{what: "the load record", cypher: cypherForgetLoad, want: -1}}); err != nil {
+		return err
+	}
 	if opts.Replace && !empty {
 		// What g lacks goes first, a bounded number of deletions per transaction.
 		ids := make([]string, len(g.Nodes))
@@ -198,6 +204,11 @@ func (s *Store) loadBatched(ctx context.Context, g *kg.Graph, nodes map[kg.Kind]
 		}
 	}
 	if err := flush(StageRelationships, len(g.Edges)); err != nil {
+		return err
+	}
+	if _, err := commit([]statement{{what: "the load record", cypher: cypherRecordLoad, want: 1, params: map[string]any{
+		"hash": g.Hash(), "nodes": int64(len(g.Nodes)), "edges": int64(len(g.Edges)), "merged": !opts.Replace,
+	}}}); err != nil {
 		return err
 	}
 	if empty {
