@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run test generate build validate bench bench-peers bench-scale neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load
+.PHONY: help run test generate build validate bench bench-peers bench-scale neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load web web-test screenshots
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,3 +51,12 @@ serve-neo4j: seed-neo4j ## serve the graph from the local Neo4j
 
 load: ## a 30-second loopback load run (bare net/http floor, failgraph, failgraph beside abusers)
 	$(GO) run ./cmd/failgraph load
+
+web: ## bundle the explorer (web/src -> web/dist, esbuild from npm); commit web/dist
+	./scripts/web.sh build
+
+web-test: ## the explorer's browser tests (Playwright on Debian's headless chromium)
+	./scripts/web.sh test
+
+screenshots: ## redraw the explorer's screenshots in docs/img and its figures in .cache/web-bench.json
+	FAILGRAPH_SCREENSHOTS=$(CURDIR)/docs/img FAILGRAPH_WEB_BENCH=$(CURDIR)/.cache/web-bench.json ./scripts/web.sh test

@@ -44,9 +44,11 @@ const (
 	// CodeNotFound: a node the question requires does not exist (200).
 	CodeNotFound = kg.ENOTFOUND
 	// CodeQueryTooComplex: the operation is too big: too costly by the complexity model, too many
-	// aliases, root fields, tokens or repetitions of one field (422).
+	// aliases, root fields, tokens or repetitions of one field (200; 400 for
+	// application/graphql-response+json).
 	CodeQueryTooComplex = "QUERY_TOO_COMPLEX"
-	// CodeQueryTooDeep: fields nest deeper than the depth limit (422).
+	// CodeQueryTooDeep: fields nest deeper than the depth limit (200; 400 for
+	// application/graphql-response+json).
 	CodeQueryTooDeep = "QUERY_TOO_DEEP"
 	// CodeTimeout: the request ran out of time; the store work was cancelled (200).
 	CodeTimeout = kg.ETIMEOUT
@@ -61,10 +63,12 @@ const (
 	// CodeInternal: the server's fault; the message is masked and extensions.requestId names the
 	// log line (200, or 500 when nothing could be answered).
 	CodeInternal = kg.EINTERNAL
-	// CodeParseFailed: the query is not GraphQL (gqlgen's code; 422).
+	// CodeParseFailed: the query is not GraphQL (gqlgen's code; 200, 400 for
+	// application/graphql-response+json).
 	CodeParseFailed = errcode.ParseFailed
 	// CodeValidationFailed: the query does not fit the schema, the operation named does not exist
-	// or a variable has the wrong type (gqlgen's code; 422).
+	// or a variable has the wrong type (gqlgen's code; 200, 400 for
+	// application/graphql-response+json).
 	CodeValidationFailed = errcode.ValidationFailed
 	// CodePersistedQueryNotFound: an automatic persisted query's hash is not (or no longer) known;
 	// the client sends the query again with its hash (gqlgen's code; 200).

@@ -172,6 +172,14 @@ type ComplexityRoot struct {
 		References    func(childComplexity int) int
 	}
 
+	LoadedGraph struct {
+		Edges    func(childComplexity int) int
+		Hash     func(childComplexity int) int
+		LoadedAt func(childComplexity int) int
+		Merged   func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+	}
+
 	Matrix struct {
 		Cells   func(childComplexity int) int
 		Columns func(childComplexity int) int
@@ -329,6 +337,7 @@ type ComplexityRoot struct {
 		ByKind     func(childComplexity int) int
 		ByRelation func(childComplexity int) int
 		Edges      func(childComplexity int) int
+		Loaded     func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 	}
 
@@ -1093,6 +1102,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LegalItem.References(childComplexity), true
 
+	case "LoadedGraph.edges":
+		if e.ComplexityRoot.LoadedGraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadedGraph.Edges(childComplexity), true
+	case "LoadedGraph.hash":
+		if e.ComplexityRoot.LoadedGraph.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadedGraph.Hash(childComplexity), true
+	case "LoadedGraph.loadedAt":
+		if e.ComplexityRoot.LoadedGraph.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadedGraph.LoadedAt(childComplexity), true
+	case "LoadedGraph.merged":
+		if e.ComplexityRoot.LoadedGraph.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadedGraph.Merged(childComplexity), true
+	case "LoadedGraph.nodes":
+		if e.ComplexityRoot.LoadedGraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadedGraph.Nodes(childComplexity), true
+
 	case "Matrix.cells":
 		if e.ComplexityRoot.Matrix.Cells == nil {
 			break
@@ -1846,6 +1886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stats.Edges(childComplexity), true
+	case "Stats.loaded":
+		if e.ComplexityRoot.Stats.Loaded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Loaded(childComplexity), true
 	case "Stats.nodes":
 		if e.ComplexityRoot.Stats.Nodes == nil {
 			break
@@ -2286,6 +2332,22 @@ func (ec *executionContext) childFields_LegalItem(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type LegalItem", field.Name)
 }
 
+func (ec *executionContext) childFields_LoadedGraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hash":
+		return ec.fieldContext_LoadedGraph_hash(ctx, field)
+	case "nodes":
+		return ec.fieldContext_LoadedGraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_LoadedGraph_edges(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_LoadedGraph_loadedAt(ctx, field)
+	case "merged":
+		return ec.fieldContext_LoadedGraph_merged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadedGraph", field.Name)
+}
+
 func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rows":
@@ -2554,6 +2616,8 @@ func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql
 		return ec.fieldContext_Stats_byKind(ctx, field)
 	case "byRelation":
 		return ec.fieldContext_Stats_byRelation(ctx, field)
+	case "loaded":
+		return ec.fieldContext_Stats_loaded(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
 }
@@ -6128,6 +6192,121 @@ func (ec *executionContext) fieldContext_LegalItem_edge(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _LoadedGraph_hash(ctx context.Context, field graphql.CollectedField, obj *model.LoadedGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadedGraph_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadedGraph_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadedGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadedGraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.LoadedGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadedGraph_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadedGraph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadedGraph", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadedGraph_edges(ctx context.Context, field graphql.CollectedField, obj *model.LoadedGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadedGraph_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadedGraph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadedGraph", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadedGraph_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.LoadedGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadedGraph_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadedGraph_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadedGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadedGraph_merged(ctx context.Context, field graphql.CollectedField, obj *model.LoadedGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadedGraph_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadedGraph_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadedGraph", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Matrix_rows(ctx context.Context, field graphql.CollectedField, obj *model.Matrix) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9407,6 +9586,38 @@ func (ec *executionContext) fieldContext_Stats_byRelation(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Stats_loaded(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_loaded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Loaded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoadedGraph) graphql.Marshaler {
+			return ec.marshalOLoadedGraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLoadedGraph(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_loaded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadedGraph(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11776,6 +11987,59 @@ func (ec *executionContext) _LegalItem(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var loadedGraphImplementors = []string{"LoadedGraph"}
+
+func (ec *executionContext) _LoadedGraph(ctx context.Context, sel ast.SelectionSet, obj *model.LoadedGraph) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadedGraphImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadedGraph")
+		case "hash":
+			out.Values[i] = ec._LoadedGraph_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._LoadedGraph_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._LoadedGraph_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._LoadedGraph_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._LoadedGraph_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var matrixImplementors = []string{"Matrix"}
 
 func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, obj *model.Matrix) graphql.Marshaler {
@@ -12850,6 +13114,11 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 		case "byRelation":
 			out.Values[i] = ec._Stats_byRelation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loaded":
+			out.Values[i] = ec._Stats_loaded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14548,6 +14817,13 @@ func (ec *executionContext) marshalOLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋ
 		return graphql.Null
 	}
 	return ec._LegalExposure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoadedGraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLoadedGraph(ctx context.Context, sel ast.SelectionSet, v *model.LoadedGraph) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadedGraph(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMatrix2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *model.Matrix) graphql.Marshaler {

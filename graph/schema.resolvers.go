@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 	"unicode/utf8"
 
 	"github.com/failgraph/failgraph/graph/model"
@@ -167,6 +168,10 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 	for _, t := range kg.RelTypes {
 		out.ByRelation = append(out.ByRelation, &model.RelationCount{Relation: t, Count: st.Edges[t]})
 		out.Edges += st.Edges[t]
+	}
+	if l := st.Loaded; l != nil {
+		out.Loaded = &model.LoadedGraph{Hash: l.Hash, Nodes: l.Nodes, Edges: l.Edges,
+			LoadedAt: l.At.UTC().Format(time.RFC3339), Merged: l.Merged}
 	}
 	return out, nil
 }

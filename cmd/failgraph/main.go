@@ -24,7 +24,7 @@ const usage = `failgraph: a GraphQL knowledge graph of the ways machine-learning
 Usage:
   failgraph serve [flags]       serve the GraphQL API (see failgraph serve --help)
   failgraph validate [DIR]      check seed files and list every problem (see failgraph validate --help)
-  failgraph stats [--markdown]  count the seed by kind, relation, intent, framework, ...
+  failgraph stats [--markdown]  count the seed by kind, relation, intent, framework, ... (--neo4j: the database)
   failgraph seed [flags]        load the seed into Neo4j (see failgraph seed --help)
   failgraph load [flags]        measure failgraph under load on loopback (see failgraph load --help)
   failgraph synth --nodes N     make a synthetic graph of N nodes (see failgraph synth --help)
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "validate":
 		return runValidate(ctx, args[1:], stdout, stderr)
 	case "stats":
-		return runStats(ctx, args[1:], stdout, stderr)
+		return runStats(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "load":

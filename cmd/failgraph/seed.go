@@ -28,8 +28,9 @@ const seedUsageHead = `Usage: failgraph seed [flags]
 
 Loads the seed (embedded, or --seed-dir) into Neo4j in one transaction: nodes are merged on their
 id with their properties replaced, relationships merged on type and endpoints, so seeding twice
-changes nothing. A failure leaves the database as it was. Progress goes to stderr, a summary to
-stdout.
+changes nothing. A failure leaves the database as it was. The same transaction records what was
+loaded (the seed's content hash, its counts, when): when the database already holds exactly this
+seed, seed says "already loaded" and writes nothing. Progress goes to stderr, a summary to stdout.
 
 Every flag can also be set with its environment variable; a flag wins over the variable. The
 password comes only from FAILGRAPH_NEO4J_PASSWORD.
@@ -98,6 +99,14 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	defer s.Close(context.WithoutCancel(ctx))
 
 	where := fmt.Sprintf("%s (database %s)", c.Neo4j.URI, c.Neo4j.Database)
+	hash := g.Hash()
+	// Nothing to do when the database holds exactly this graph, as its record of the last load says.
+	if st, err := s.Stats(ctx); err == nil && st.Loaded != nil && st.Loaded.Hash == hash &&
+		sum(st.Nodes) == len(g.Nodes) && sum(st.Edges) == len(g.Edges) {
+		fmt.Fprintf(stdout, "already loaded: %s holds %s (loaded %s); the database holds %s\n",
+			where, hash, st.Loaded.At.Format(time.RFC3339), formatStats(st))
+		return nil
+	}
 	mode := "merging into"
 	if c.Replace {
 		mode = "replacing the graph of"
@@ -117,7 +126,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return fmt.Errorf("seeded %s, but cannot count it: %w", where, err)
 	}
-	fmt.Fprintf(stdout, "seeded %s in %v: the database holds %s\n", where, time.Since(start).Round(time.Millisecond), formatStats(st))
+	fmt.Fprintf(stdout, "seeded %s in %v with %s: the database holds %s\n", where, time.Since(start).Round(time.Millisecond), hash, formatStats(st))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/neo4jtest"
 )
 
@@ -35,6 +36,7 @@ func TestSeedCommand(t *testing.T) {
 		return m[1] + "/" + m[2]
 	}
 
+	loadNeo4j(t, openNeo4jStore(t, uri), &kg.Graph{}) // an empty database, whatever ran before
 	minimal := filepath.Join("..", "..", "seed", "testdata", "minimal")
 	out, errOut := seedRun(t, "--replace", "--seed-dir", minimal)
 	if got := counts(t, out); got != "10/23" {
@@ -52,10 +54,13 @@ func TestSeedCommand(t *testing.T) {
 	if n := strings.Count(errOut, "\nrelationships "); n < 10 {
 		t.Errorf("%d progress lines for 913 relationships in batches of 100, want at least 10:\n%s", n, errOut)
 	}
-	// Seeding again without --replace changes nothing.
-	out, _ = seedRun(t)
+	// Seeding again without --replace changes nothing: the database already holds this seed.
+	out, errOut = seedRun(t)
 	if again := counts(t, out); again != full {
 		t.Errorf("a second seed: %s nodes/relationships, want %s as after the first", again, full)
+	}
+	if !strings.HasPrefix(out, "already loaded: ") || strings.Contains(errOut, "\nnodes ") {
+		t.Errorf("a second seed printed %q and %q, want already loaded and no load", out, errOut)
 	}
 }
 

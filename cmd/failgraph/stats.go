@@ -2,24 +2,35 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/internal/neo4jstore"
 	"github.com/failgraph/failgraph/seed"
 )
 
 const statsUsage = `Usage: failgraph stats [--markdown] [DIR]
+       failgraph stats --neo4j [--neo4j-uri URI] [--neo4j-user USER] [--neo4j-database DB]
 
 Counts the seed (default: the one embedded in this binary): nodes by kind, edges by relation,
 failure modes by intent, references by type, mitigation edges by strength, legal considerations by
-jurisdiction and external ids by framework. --markdown prints the tables docs/DATA.md embeds.
+jurisdiction and external ids by framework, and prints its content hash. --markdown prints the
+tables docs/DATA.md embeds.
+
+With --neo4j it counts what the Neo4j database holds instead and says what was loaded into it (the
+seed's content hash, its counts, when), and whether that is the seed embedded in this binary.
 `
 
-func runStats(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runStats(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "--neo4j" || args[0] == "-neo4j") {
+		return runStatsNeo4j(ctx, args[1:], getenv, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, statsUsage) }
@@ -47,6 +58,53 @@ func runStats(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return nil
 	}
 	fmt.Fprintln(stdout, summarize(g))
+	fmt.Fprintf(stdout, "content hash %s\n", g.Hash())
+	return nil
+}
+
+// runStatsNeo4j counts the Neo4j database and says what was loaded into it.
+func runStatsNeo4j(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	get, err := parseSettings("stats --neo4j", neo4jSettings, args, getenv, stderr, statsUsage)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, statsUsage)
+		writeSettings(stdout, neo4jSettings)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cfg, err := neo4jConfig(get, getenv)
+	if err != nil {
+		return err
+	}
+	cfg.AllowEmpty = true
+	s, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.WithoutCancel(ctx))
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("counting %s: %w", cfg.URI, err)
+	}
+	fmt.Fprintf(stdout, "%s (database %s) holds %s\n", cfg.URI, cfg.Database, formatStats(st))
+	l := st.Loaded
+	if l == nil {
+		fmt.Fprintln(stdout, "loaded: unknown (no record of a load: seeded by an older failgraph, or never)")
+		return nil
+	}
+	how := "replacing what it held"
+	if l.Merged {
+		how = "merged into what it held"
+	}
+	fmt.Fprintf(stdout, "loaded: %s, %d nodes and %d relationships, at %s, %s\n", l.Hash, l.Nodes, l.Edges, l.At.Format(time.RFC3339), how)
+	if g, err := seed.Load(); err == nil {
+		if g.Hash() == l.Hash {
+			fmt.Fprintln(stdout, "that is the seed embedded in this binary")
+		} else {
+			fmt.Fprintf(stdout, "that is not the seed embedded in this binary (%s)\n", g.Hash())
+		}
+	}
 	return nil
 }
 

@@ -14,6 +14,20 @@ type KindCount struct {
 	Count int `json:"count"`
 }
 
+// What was loaded into the store, recorded with the load itself (on Neo4j, in the same transaction).
+type LoadedGraph struct {
+	// Content hash of the graph loaded, sha256:<hex>: the same graph has the same hash in every store; failgraph stats prints the seed's.
+	Hash string `json:"hash"`
+	// The nodes of the graph loaded.
+	Nodes int `json:"nodes"`
+	// The edges of the graph loaded.
+	Edges int `json:"edges"`
+	// When the load was committed: RFC 3339, UTC.
+	LoadedAt string `json:"loadedAt"`
+	// True when the graph was merged into what the store held (failgraph seed without --replace), which the store then holds too.
+	Merged bool `json:"merged"`
+}
+
 // The entry points of failgraph, a read-only knowledge graph of the ways machine-learning systems
 // fail: failure modes, the capabilities they require, the assets they target, the mitigations that
 // answer them, the legal questions they raise, the stakeholders who care and the literature that
@@ -47,4 +61,6 @@ type Stats struct {
 	ByKind []*KindCount `json:"byKind"`
 	// The number of edges of each relation type, in RelationType order, zeros included.
 	ByRelation []*RelationCount `json:"byRelation"`
+	// What was loaded into the store, which tells which graph it holds; null when the store does not know (a database seeded by a failgraph that did not record it).
+	Loaded *LoadedGraph `json:"loaded,omitempty"`
 }

@@ -52,7 +52,7 @@ type Store interface {
 	// first, ties by id. kinds restricts the kinds (all when empty). An empty query is EINVALID.
 	Search(ctx context.Context, query string, kinds []Kind, limit int) ([]Hit, error)
 
-	// Stats returns the number of nodes by kind and edges by type.
+	// Stats returns the number of nodes by kind and edges by type, and what was loaded.
 	Stats(ctx context.Context) (Stats, error)
 
 	// Ping reports whether the store can answer: nil, or EUNAVAILABLE (a store that does not answer
@@ -88,6 +88,9 @@ type Hit struct {
 type Stats struct {
 	Nodes map[Kind]int
 	Edges map[RelType]int
+	// Loaded is what was loaded into the store, nil when the store does not know (a database
+	// loaded by a failgraph before this record existed).
+	Loaded *Loaded
 }
 
 // Matches reports whether n satisfies every condition of f except the pagination fields. Stores

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 )
@@ -57,6 +58,8 @@ func (s *Store) Replace(g *kg.Graph) error {
 	if err != nil {
 		return err
 	}
+	// What the store holds, as the Neo4j store records it with each load.
+	ng.stats.Loaded = &kg.Loaded{Hash: g.Hash(), Nodes: len(g.Nodes), Edges: len(g.Edges), At: time.Now().UTC()}
 	s.mu.Lock()
 	s.g = ng
 	s.mu.Unlock()
@@ -581,6 +584,10 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	}
 	for k, v := range g.stats.Edges {
 		st.Edges[k] = v
+	}
+	if g.stats.Loaded != nil {
+		l := *g.stats.Loaded
+		st.Loaded = &l
 	}
 	return st, nil
 }

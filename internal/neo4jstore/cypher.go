@@ -105,6 +105,21 @@ RETURN collect(node) AS nodes`
 
 // Writes, all run inside Load's single transaction.
 const (
+	// cypherRecordLoad records, in the load's own transaction, what was loaded: kg.Loaded on one
+	// node outside :Node, so that no read of the graph sees it.
+	cypherRecordLoad = `MERGE (m:` + loadLabel + ` {key: 'graph'})
+SET m.hash = $hash, m.nodes = $nodes, m.edges = $edges, m.merged = $merged, m.loadedAt = datetime()
+RETURN 1 AS count`
+
+	// cypherForgetLoad deletes that record, first thing in a load of several transactions.
+	cypherForgetLoad = "MATCH (m:" + loadLabel + ") DELETE m RETURN count(*) AS count"
+
+	// cypherLoaded reads that record.
+	cypherLoaded = "MATCH (m:" + loadLabel + " {key: 'graph'}) RETURN m.hash AS hash, m.nodes AS nodes, m.edges AS edges, m.merged AS merged, m.loadedAt AS at"
+
+	// loadLabel labels the record of what was loaded.
+	loadLabel = "FailgraphLoad"
+
 	// cypherDeleteStaleNodes removes, for Replace, every node the new graph lacks, with its edges.
 	cypherDeleteStaleNodes = `MATCH (n:Node) WHERE NOT n.id IN $ids
 DETACH DELETE n

@@ -22,7 +22,8 @@ type LoadOptions struct {
 	// TxRows, when positive, commits every TxRows rows in a transaction of their own instead of
 	// writing the whole graph in one: the bulk load of a large graph, whose single transaction
 	// would have to fit in the server's heap. It gives up atomicity: a failure part way leaves
-	// the rows of the committed transactions (loading again completes the graph). Into an empty
+	// the rows of the committed transactions (loading again completes the graph), and no record
+	// of what was loaded (Stats.Loaded is nil until a load completes). Into an empty
 	// database it creates instead of merging and builds the full-text index once at the end.
 	TxRows int
 }
@@ -44,6 +45,8 @@ const AwaitIndexesSeconds = 300
 // the relationships (MERGE on type and endpoints) type by type, in batches, ALL IN ONE WRITE
 // TRANSACTION: a failure or a cancelled ctx half way leaves the previous graph as it was. Loading the
 // same graph twice changes nothing. With Replace, what g lacks is deleted in the same transaction.
+// The same transaction records what was loaded (kg.Loaded: g's hash and counts, the commit's time),
+// which Stats returns: the record and the graph are committed together or not at all.
 // After the commit it waits for the indexes to be online, so that Search sees the new graph.
 //
 // g is checked first as the embedded store checks it: a repeated id, an unknown kind or type, or an
@@ -115,6 +118,11 @@ func (s *Store) loadBatched(ctx context.Context, g *kg.Graph, nodes map[kg.Kind]
 			return 0, s.classify(ctx, err)
 		}
 		return total, nil
+	}
+	// The record of what was loaded goes first and comes back last: a batched load stopped part
+	// way leaves no record (the graph is then unknown) rather than one that describes another graph.
+	if _, err := commit([]statement{{what: "the load record", cypher: cypherForgetLoad, want: -1}}); err != nil {
+		return err
 	}
 	if opts.Replace && !empty {
 		// What g lacks goes first, a bounded number of deletions per transaction.
@@ -196,6 +204,11 @@ func (s *Store) loadBatched(ctx context.Context, g *kg.Graph, nodes map[kg.Kind]
 		}
 	}
 	if err := flush(StageRelationships, len(g.Edges)); err != nil {
+		return err
+	}
+	if _, err := commit([]statement{{what: "the load record", cypher: cypherRecordLoad, want: 1, params: map[string]any{
+		"hash": g.Hash(), "nodes": int64(len(g.Nodes)), "edges": int64(len(g.Edges)), "merged": !opts.Replace,
+	}}}); err != nil {
 		return err
 	}
 	if empty {
@@ -284,6 +297,12 @@ func (s *Store) write(ctx context.Context, tx neo4j.ManagedTransaction, g *kg.Gr
 			done += len(batch)
 			progress(StageRelationships, done, len(g.Edges))
 		}
+	}
+	// What was loaded, committed with it or not at all.
+	if _, err := exec(cypherRecordLoad, map[string]any{
+		"hash": g.Hash(), "nodes": int64(len(g.Nodes)), "edges": int64(len(g.Edges)), "merged": !opts.Replace,
+	}); err != nil {
+		return err
 	}
 	// A cancellation during the last Progress call must still abort the commit.
 	return kg.CtxErr(ctx)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -326,6 +327,37 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 				st.Edges[kg.RelType(name)] = int(c)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return kg.Stats{}, err
+	}
+	err = s.read(ctx, cypherLoaded, nil, func(recs []*neo4j.Record) error {
+		if len(recs) == 0 {
+			return nil // loaded by a failgraph that did not record it
+		}
+		rec := recs[0]
+		var l kg.Loaded
+		var err error
+		if l.Hash, _, err = neo4j.GetRecordValue[string](rec, "hash"); err != nil {
+			return err
+		}
+		nodes, _, err := neo4j.GetRecordValue[int64](rec, "nodes")
+		if err != nil {
+			return err
+		}
+		edges, _, err := neo4j.GetRecordValue[int64](rec, "edges")
+		if err != nil {
+			return err
+		}
+		if l.Merged, _, err = neo4j.GetRecordValue[bool](rec, "merged"); err != nil {
+			return err
+		}
+		if l.At, _, err = neo4j.GetRecordValue[time.Time](rec, "at"); err != nil {
+			return err
+		}
+		l.Nodes, l.Edges, l.At = int(nodes), int(edges), l.At.UTC()
+		st.Loaded = &l
 		return nil
 	})
 	if err != nil {

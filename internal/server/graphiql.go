@@ -20,8 +20,9 @@ import (
 //
 // The page loads nothing from another host: the React and GraphiQL builds are vendored in assets/
 // (see assets/README.md), embedded in the binary and served by the same handler, so GraphiQL works
-// on a machine without internet. The server routes only "/" to this handler, so an asset is asked
-// for as /?asset=NAME, NAME being its path under assets/ (package-version/file).
+// on a machine without internet. The page is served at /graphiql and an asset is asked for as
+// /graphiql?asset=NAME, NAME being its path under assets/ (package-version/file); /?asset=NAME,
+// the address from when GraphiQL was at /, still answers (see explorer.go).
 
 // Example is one tab of the GraphiQL page.
 type Example struct {
@@ -167,6 +168,7 @@ var assetsFS embed.FS
 type asset struct {
 	Name      string // path under assets/
 	Integrity string // its SHA-256 as a subresource-integrity value: the one the CDN's copy had
+	cache     string // the Cache-Control value; empty: immutable for a year
 	body      []byte
 	gzOnce    sync.Once
 	gz        []byte // body gzipped, made on first demand
@@ -195,7 +197,7 @@ func newAsset(name, integrity string) *asset {
 }
 
 // URL is where the page asks for the asset.
-func (a *asset) URL() string { return "/?" + assetParam + "=" + a.Name }
+func (a *asset) URL() string { return PathGraphiQL + "?" + assetParam + "=" + a.Name }
 
 // contentType is the asset's media type, from its extension.
 func (a *asset) contentType() string {
@@ -204,6 +206,12 @@ func (a *asset) contentType() string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
 	}
 	return "application/octet-stream"
 }
@@ -227,7 +235,11 @@ func (a *asset) gzipped() []byte {
 func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", a.contentType())
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	if a.cache != "" {
+		h.Set("Cache-Control", a.cache)
+	} else {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept-Encoding")
 	body, etag := a.body, strings.TrimPrefix(a.Integrity, "sha256-")
@@ -256,7 +268,7 @@ func acceptsGzip(r *http.Request) bool {
 }
 
 // graphiql serves the GraphiQL page for the GraphQL endpoint at endpoint, and the page's assets as
-// /?asset=NAME.
+// ?asset=NAME.
 func graphiql(endpoint string) http.Handler {
 	data := struct {
 		Endpoint                                 string

@@ -20,18 +20,18 @@ var (
 	attrRE = regexp.MustCompile(`\b(src|href|integrity|rel)="([^"]*)"`)
 )
 
-// pageAsset is a script or stylesheet the GraphiQL page loads.
+// pageAsset is a script or stylesheet a page loads.
 type pageAsset struct {
 	tag, url, integrity string
 }
 
-// graphiqlPageAssets reads the scripts and stylesheets off the GraphiQL page, failing on any that
-// would be fetched from another host.
-func graphiqlPageAssets(t *testing.T, ts *testServer) []pageAsset {
+// pageAssets reads the scripts and stylesheets off the page at path, failing on any that would be
+// fetched from another host or that lacks subresource integrity, and unless there are want of them.
+func pageAssets(t *testing.T, ts *testServer, path string, want int) []pageAsset {
 	t.Helper()
-	resp, page := ts.get(t, "/")
+	resp, page := ts.get(t, path)
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /: %d", resp.StatusCode)
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
 	}
 	var assets []pageAsset
 	for _, m := range tagRE.FindAllStringSubmatch(page, -1) {
@@ -43,8 +43,8 @@ func graphiqlPageAssets(t *testing.T, ts *testServer) []pageAsset {
 		if m[1] == "link" {
 			ref = attrs["href"]
 		}
-		if ref == "" {
-			continue // the inline script
+		if ref == "" || attrs["rel"] == "icon" {
+			continue // the inline script; an icon (browsers take no integrity on icons)
 		}
 		if strings.Contains(ref, "http://") || strings.Contains(ref, "https://") || strings.HasPrefix(ref, "//") {
 			t.Errorf("the page loads %s from another host: %s", m[1], m[0])
@@ -62,9 +62,8 @@ func graphiqlPageAssets(t *testing.T, ts *testServer) []pageAsset {
 	if strings.Contains(page, "cdn.jsdelivr.net") {
 		t.Error("the page still names the CDN")
 	}
-	// React, ReactDOM, GraphiQL's script and its stylesheet.
-	if len(assets) != 4 {
-		t.Fatalf("the page loads %d scripts and stylesheets, want 4: %+v", len(assets), assets)
+	if len(assets) != want {
+		t.Fatalf("%s loads %d scripts and stylesheets, want %d: %+v", path, len(assets), want, assets)
 	}
 	return assets
 }
@@ -74,9 +73,13 @@ func sri(b []byte) string {
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func TestGraphiQLAssets(t *testing.T) {
+// The explorer at / and GraphiQL at /graphiql load only their own vendored or built files, each
+// served with its media type, gzipped on request, cached as immutable and matching its integrity.
+func TestPageAssets(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
-	for _, a := range graphiqlPageAssets(t, ts) {
+	graphiQL := pageAssets(t, ts, server.PathGraphiQL, 4) // React, ReactDOM, GraphiQL's script and its stylesheet
+	explorer := pageAssets(t, ts, server.PathExplorer, 2) // the explorer's bundle and its stylesheet
+	for _, a := range append(graphiQL, explorer...) {
 		wantType := "text/javascript"
 		if a.tag == "link" {
 			wantType = "text/css"
@@ -136,13 +139,31 @@ func TestGraphiQLAssets(t *testing.T) {
 
 func TestGraphiQLUnknownAsset(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
-	for _, name := range []string{"", "nope.js", "../graphiql.go", "graphiql-4.1.2/LICENSE", "README.md"} {
-		if resp, _ := ts.get(t, "/?asset="+url.QueryEscape(name)); resp.StatusCode != http.StatusNotFound {
-			t.Errorf("asset %q: %d, want 404", name, resp.StatusCode)
+	for _, base := range []string{server.PathGraphiQL, "/"} {
+		for _, name := range []string{"", "nope.js", "../graphiql.go", "graphiql-4.1.2/LICENSE", "README.md"} {
+			if resp, _ := ts.get(t, base+"?asset="+url.QueryEscape(name)); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s asset %q: %d, want 404", base, name, resp.StatusCode)
+			}
 		}
 	}
 	// Any other query still gets the page.
-	if resp, body := ts.get(t, "/?foo=bar"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "defaultTabs") {
-		t.Errorf("GET /?foo=bar: %d", resp.StatusCode)
+	if resp, body := ts.get(t, "/graphiql?foo=bar"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "defaultTabs") {
+		t.Errorf("GET /graphiql?foo=bar: %d", resp.StatusCode)
+	}
+}
+
+// GraphiQL used to live at /, its assets at /?asset=NAME: pages and caches that still name those
+// addresses get the same bytes.
+func TestGraphiQLOldAssetAddress(t *testing.T) {
+	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
+	for _, a := range pageAssets(t, ts, server.PathGraphiQL, 4) {
+		name := strings.TrimPrefix(a.url, server.PathGraphiQL+"?asset=")
+		if name == a.url {
+			t.Fatalf("GraphiQL asset %s is not at %s?asset=", a.url, server.PathGraphiQL)
+		}
+		resp, body := ts.get(t, "/?asset="+name)
+		if resp.StatusCode != http.StatusOK || sri([]byte(body)) != a.integrity {
+			t.Errorf("old address /?asset=%s: %d, %d bytes hashing to %s, want %s", name, resp.StatusCode, len(body), sri([]byte(body)), a.integrity)
+		}
 	}
 }

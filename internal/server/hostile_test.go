@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -47,14 +48,23 @@ type hostile struct {
 	vars        map[string]any
 	opName      string
 	path        string // for GET: the URL's path and query
+	accept      string // the Accept header; none when empty
 	status      int
 	code        string
 }
 
 func (h hostile) send(tb testing.TB, ts *testServer) gqlResponse {
 	tb.Helper()
-	if h.path != "" {
+	if h.path != "" && h.accept == "" {
 		return ts.getGraphQL(tb, h.path)
+	}
+	if h.path != "" {
+		req, err := http.NewRequest(http.MethodGet, ts.URL+server.PathGraphQL+h.path, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		req.Header.Set("Accept", h.accept)
+		return ts.send(tb, req)
 	}
 	body := []byte(h.body)
 	if h.body == "" {
@@ -71,7 +81,17 @@ func (h hostile) send(tb testing.TB, ts *testServer) gqlResponse {
 	if method == "" {
 		method = http.MethodPost
 	}
-	return ts.do(tb, method, ct, body)
+	req, err := http.NewRequest(method, ts.URL+server.PathGraphQL, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if ct != "-" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if h.accept != "" {
+		req.Header.Set("Accept", h.accept)
+	}
+	return ts.send(tb, req)
 }
 
 // nest returns a query whose fields nest n deep (n >= 2): failureMode { parent { ... { id } } }.
@@ -117,64 +137,66 @@ func manySpreads(n int) string {
 
 func hostileRequests() []hostile {
 	tooComplex, tooDeep := graph.CodeQueryTooComplex, graph.CodeQueryTooDeep
-	const unprocessable = http.StatusUnprocessableEntity
+	// With application/json a request refused before execution is still answered 200, with the
+	// error and no data (TestRefusalsFollowTheGraphQLOverHTTPSpec sends them for 400 too).
+	const refused = http.StatusOK
 	return []hostile{
 		// Depth.
-		{name: "fields nested ten deep", query: nest(10), status: unprocessable, code: tooDeep},
+		{name: "fields nested ten deep", query: nest(10), status: refused, code: tooDeep},
 		{name: "nesting hidden in fragments",
 			query: `{ failureMode(id: "poisoning") { ...A } }
 				fragment A on FailureMode { parent { ...B } }
 				fragment B on FailureMode { parent { ...C } }
 				fragment C on FailureMode { parent { parent { parent { parent { parent { parent { id } } } } } } }`,
-			status: unprocessable, code: tooDeep},
+			status: refused, code: tooDeep},
 		{name: "two thousand nested fields (past the token limit)", query: "{" + strings.Repeat(" a {", 2000) + strings.Repeat("}", 2001),
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 
 		// Width: aliases, root fields, repeats, tokens.
-		{name: "a hundred aliases", query: aliases(100), status: unprocessable, code: tooComplex},
-		{name: "a thousand aliases (past the token limit)", query: aliases(1000), status: unprocessable, code: tooComplex},
+		{name: "a hundred aliases", query: aliases(100), status: refused, code: tooComplex},
+		{name: "a thousand aliases (past the token limit)", query: aliases(1000), status: refused, code: tooComplex},
 		{name: "aliases in an unused fragment",
 			query:  "{ stats { nodes } } fragment Unused on Query {" + strings.TrimPrefix(aliases(40), "{"),
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "too many root fields", query: "{" + strings.Repeat(" stats { nodes }", 21) + " }",
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "one field repeated three thousand times", query: "{ stats {" + strings.Repeat(" nodes", 3000) + " } }",
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "__typename repeated", query: "{" + strings.Repeat(" __typename", 1000) + " }",
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "one alias for conflicting fields", query: func() string {
 			var b strings.Builder
 			for i := range 200 {
 				fmt.Fprintf(&b, ` a: node(id: "n%d") { id }`, i)
 			}
 			return "{" + b.String() + " }"
-		}(), status: unprocessable, code: tooComplex},
+		}(), status: refused, code: tooComplex},
 		{name: "the same field through inline fragments", query: "{ stats {" + strings.Repeat(" ... on Stats { nodes }", 200) + " } }",
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "six thousand tokens of ids", query: `{ nodes(ids: [` + strings.Repeat(`"poisoning" `, 6000) + `]) { id } }`,
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 
 		// Fragments.
-		{name: "fragment bomb (2^30 root fields)", query: fragmentBomb(30, "stats { nodes }"), status: unprocessable, code: tooComplex},
-		{name: "fragment bomb of aliases", query: fragmentBomb(30, "x: stats { nodes }"), status: unprocessable, code: tooComplex},
+		{name: "fragment bomb (2^30 root fields)", query: fragmentBomb(30, "stats { nodes }"), status: refused, code: tooComplex},
+		{name: "fragment bomb of aliases", query: fragmentBomb(30, "x: stats { nodes }"), status: refused, code: tooComplex},
 		{name: "fragment bomb under a list", query: `{ failureModes { ...G0 } }` +
 			strings.ReplaceAll(strings.ReplaceAll(fragmentBomb(25, "mitigations { id }"), "on Query", "on FailureMode"), "query Bomb { ...F0 }", "") +
 			"fragment G0 on FailureMode { ...F0 }",
-			status: unprocessable, code: tooComplex},
-		{name: "sixty distinct fragments spread at once", query: manySpreads(60), status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
+		{name: "sixty distinct fragments spread at once", query: manySpreads(60), status: refused, code: tooComplex},
 		{name: "a fragment cycle", query: `{ ...A } fragment A on Query { ...B } fragment B on Query { stats { nodes } ...A }`,
-			status: unprocessable, code: graph.CodeValidationFailed},
+			status: refused, code: graph.CodeValidationFailed},
 
 		// Cost.
 		{name: "five nested lists", query: `{ failureModes { mitigations { mitigates { mitigations { mitigates { id } } } } } }`,
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "a big neighbourhood with nested edges",
 			query:  `{ neighborhood(id: "poisoning", depth: 3, limit: 1000) { nodes { id edges { sourceNode { id } targetNode { id } } } } }`,
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "a thousand long paths", query: `{ paths(from: "poisoning", to: "gdpr", maxLength: 6, limit: 1000) { nodes { id name } edges { type } } }`,
-			status: unprocessable, code: tooComplex},
+			status: refused, code: tooComplex},
 		{name: "cost from variables", query: `query($n: Int) { search(query: "attack", first: $n) { edges { node { ... on FailureMode { mitigations { mitigates { id } } } } } } }`,
-			vars: map[string]any{"n": 1000}, status: unprocessable, code: tooComplex},
+			vars: map[string]any{"n": 1000}, status: refused, code: tooComplex},
 
 		// Arguments out of range are the argument's fault, not the query's.
 		{name: "a huge first", query: `{ references(first: 1000000) { edges { node { id } } } }`, status: http.StatusOK, code: graph.CodeBadUserInput},
@@ -196,8 +218,8 @@ func hostileRequests() []hostile {
 			status: http.StatusBadRequest, code: graph.CodeBadRequest},
 		{name: "JSON nested twenty thousand deep", body: `{"variables": {"x": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
 			status: http.StatusBadRequest, code: graph.CodeBadRequest},
-		{name: "invalid UTF-8 in the query", body: "{\"query\": \"{ stats { nodes \xff } }\"}", status: unprocessable, code: graph.CodeParseFailed},
-		{name: "a NUL byte in the query", body: `{"query": "{ stats { nodes \u0000 } }"}`, status: unprocessable, code: graph.CodeParseFailed},
+		{name: "invalid UTF-8 in the query", body: "{\"query\": \"{ stats { nodes \xff } }\"}", status: refused, code: graph.CodeParseFailed},
+		{name: "a NUL byte in the query", body: `{"query": "{ stats { nodes \u0000 } }"}`, status: refused, code: graph.CodeParseFailed},
 		{name: "plain text", contentType: "text/plain", body: `{ stats { nodes } }`, status: http.StatusUnsupportedMediaType, code: graph.CodeBadRequest},
 		{name: "application/graphql", contentType: "application/graphql", body: `{ stats { nodes } }`, status: http.StatusUnsupportedMediaType, code: graph.CodeBadRequest},
 		{name: "a form", contentType: "application/x-www-form-urlencoded", body: `query=%7B%7D`, status: http.StatusUnsupportedMediaType, code: graph.CodeBadRequest},
@@ -207,23 +229,23 @@ func hostileRequests() []hostile {
 		{name: "DELETE", method: http.MethodDelete, body: `{}`, status: http.StatusMethodNotAllowed, code: graph.CodeBadRequest},
 
 		// GraphQL that does not fit.
-		{name: "not GraphQL", query: `SELECT * FROM nodes`, status: unprocessable, code: graph.CodeParseFailed},
-		{name: "no query at all", body: `{"variables": {}}`, status: unprocessable, code: graph.CodeValidationFailed},
+		{name: "not GraphQL", query: `SELECT * FROM nodes`, status: refused, code: graph.CodeParseFailed},
+		{name: "no query at all", body: `{"variables": {}}`, status: http.StatusBadRequest, code: graph.CodeBadRequest},
 		{name: "an unknown operation name", query: `query A { stats { nodes } } query B { stats { edges } }`, opName: "C",
-			status: unprocessable, code: graph.CodeValidationFailed},
+			status: refused, code: graph.CodeValidationFailed},
 		{name: "a megabyte operation name", query: `query A { stats { nodes } }`, opName: strings.Repeat("B", 1_000_000),
-			status: unprocessable, code: graph.CodeValidationFailed},
+			status: refused, code: graph.CodeValidationFailed},
 		{name: "two operations and no name", query: `query A { stats { nodes } } query B { stats { edges } }`,
-			status: unprocessable, code: graph.CodeValidationFailed},
+			status: refused, code: graph.CodeValidationFailed},
 		{name: "a variable of the wrong type", query: `query($n: Int) { references(first: $n) { totalCount } }`,
-			vars: map[string]any{"n": "twenty"}, status: unprocessable, code: graph.CodeValidationFailed},
+			vars: map[string]any{"n": "twenty"}, status: refused, code: graph.CodeValidationFailed},
 		{name: "a list where a string goes", query: `query($id: ID!) { node(id: $id) { id } }`,
-			vars: map[string]any{"id": []any{"a", "b"}}, status: unprocessable, code: graph.CodeValidationFailed},
+			vars: map[string]any{"id": []any{"a", "b"}}, status: refused, code: graph.CodeValidationFailed},
 		{name: "an integer past 32 bits for Int", query: `query($n: Int) { references(first: $n) { totalCount } }`,
-			vars: map[string]any{"n": 1e30}, status: unprocessable, code: graph.CodeValidationFailed},
-		{name: "a missing required variable", query: `query($id: ID!) { node(id: $id) { id } }`, status: unprocessable, code: graph.CodeValidationFailed},
-		{name: "a mutation", query: `mutation { stats { nodes } }`, status: unprocessable, code: graph.CodeValidationFailed},
-		{name: "a subscription", query: `subscription { stats { nodes } }`, status: unprocessable, code: graph.CodeValidationFailed},
+			vars: map[string]any{"n": 1e30}, status: refused, code: graph.CodeValidationFailed},
+		{name: "a missing required variable", query: `query($id: ID!) { node(id: $id) { id } }`, status: refused, code: graph.CodeValidationFailed},
+		{name: "a mutation", query: `mutation { stats { nodes } }`, status: refused, code: graph.CodeValidationFailed},
+		{name: "a subscription", query: `subscription { stats { nodes } }`, status: refused, code: graph.CodeValidationFailed},
 
 		// Persisted queries.
 		{name: "an unknown persisted query",
@@ -240,7 +262,7 @@ func hostileRequests() []hostile {
 		{name: "GET with variables that are not JSON", path: "?query=" + url.QueryEscape(`query($n: Int) { references(first: $n) { totalCount } }`) + "&variables=%7Bnope",
 			status: http.StatusBadRequest, code: graph.CodeBadRequest},
 		{name: "GET with a broken query string", path: "?query=%zz", status: http.StatusBadRequest, code: graph.CodeBadRequest},
-		{name: "GET of a fragment bomb", path: "?query=" + url.QueryEscape(fragmentBomb(30, "stats { nodes }")), status: unprocessable, code: tooComplex},
+		{name: "GET of a fragment bomb", path: "?query=" + url.QueryEscape(fragmentBomb(30, "stats { nodes }")), status: refused, code: tooComplex},
 		{name: "GET with a websocket upgrade", path: "websocket", status: http.StatusBadRequest, code: graph.CodeBadRequest},
 	}
 }
@@ -325,7 +347,7 @@ func TestIntrospectionOffIsAValidationFailure(t *testing.T) {
 	ts := newTestServer(t, cfg, shippedStore(t))
 	for _, q := range []string{introspectionQuery, `{ __type(name: "Query") { name } }`, `{ ...F } fragment F on Query { __schema { queryType { name } } }`} {
 		r := ts.post(t, q, nil)
-		if r.Status != http.StatusUnprocessableEntity || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeValidationFailed {
+		if r.Status != http.StatusOK || r.Data != nil || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeValidationFailed {
 			t.Errorf("%.40s: status %d errors %+v", q, r.Status, r.Errors)
 		}
 	}
@@ -451,3 +473,39 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name
     ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
 }`
+
+// TestIntrospectionOffSuggestsNothing: with introspection off, a wrong name is refused without a
+// "Did you mean" naming the schema's fields, arguments, types or enum values; with it on, the
+// suggestions help.
+func TestIntrospectionOffSuggestsNothing(t *testing.T) {
+	wrong := []struct{ query, leak string }{
+		{`{ failureMod(id: "poisoning") { id } }`, "failureMode"},
+		{`{ neighborhood(id: "poisoning", dept: 2) { truncated } }`, `"depth"`},
+		{`{ search(query: "x", kinds: [FAILURE_MOD]) { edges { score } } }`, "FAILURE_MODE"},
+		{`{ failureMode(id: "poisoning") { nam } }`, `"name"`},
+		{`{ references(firts: 2) { totalCount } }`, `"first"`},
+	}
+	for _, introspection := range []bool{true, false} {
+		cfg := server.DefaultConfig()
+		cfg.Introspection = introspection
+		ts := newTestServer(t, cfg, minimalStore(t))
+		for _, w := range wrong {
+			r := ts.post(t, w.query, nil)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != graph.CodeValidationFailed {
+				t.Fatalf("%s: errors %+v, want a validation failure", w.query, r.Errors)
+			}
+			var msgs []string
+			for _, e := range r.Errors {
+				msgs = append(msgs, e.Message)
+			}
+			all := strings.Join(msgs, " | ")
+			suggests := strings.Contains(all, "Did you mean")
+			if !introspection && (suggests || strings.Contains(all, w.leak)) {
+				t.Errorf("introspection off, %s: %s", w.query, all)
+			}
+			if introspection && !suggests {
+				t.Errorf("introspection on, %s: no suggestion in %s", w.query, all)
+			}
+		}
+	}
+}

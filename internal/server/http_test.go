@@ -3,9 +3,11 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/server"
@@ -71,9 +73,9 @@ func TestIntrospectionSwitch(t *testing.T) {
 
 func TestGraphiQLPage(t *testing.T) {
 	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
-	resp, body := ts.get(t, "/")
+	resp, body := ts.get(t, server.PathGraphiQL)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET /: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		t.Fatalf("GET /graphiql: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	for _, want := range []string{"graphiql", "defaultTabs", `"/graphql"`, "query Researcher", "query Frontend", "query ThreatModel", "query Policy"} {
 		if !strings.Contains(body, want) {
@@ -93,8 +95,16 @@ func (downStore) Ping(context.Context) error {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	up := newTestServer(t, server.DefaultConfig(), minimalStore(t))
+	store := minimalStore(t)
+	up := newTestServer(t, server.DefaultConfig(), store)
 	down := newTestServer(t, server.DefaultConfig(), downStore{minimalStore(t)})
+	// A ready answer says which graph the store holds.
+	st, err := store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := fmt.Sprintf(`{"status":"ready","graph":{"hash":%q,"nodes":10,"edges":23,"loadedAt":%q,"merged":false}}`,
+		st.Loaded.Hash, st.Loaded.At.Format(time.RFC3339))
 	tests := []struct {
 		name   string
 		ts     *testServer
@@ -104,7 +114,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}{
 		{"live", up, server.PathHealth, http.StatusOK, `{"status":"ok"}`},
 		{"live while the store is down", down, server.PathHealth, http.StatusOK, `{"status":"ok"}`},
-		{"ready", up, server.PathReady, http.StatusOK, `{"status":"ready"}`},
+		{"ready", up, server.PathReady, http.StatusOK, ready},
 		{"not ready", down, server.PathReady, http.StatusServiceUnavailable,
 			`{"status":"unavailable","code":"UNAVAILABLE","reason":"the graph database cannot be reached"}`},
 	}
@@ -256,4 +266,18 @@ func TestClientRequestIDIsKeptWhenSane(t *testing.T) {
 			t.Errorf("sent %q, got %q", id, got)
 		}
 	}
+}
+
+// TestStatsSaysWhichGraphIsLoaded: GraphQL stats carries what the store says was loaded.
+func TestStatsSaysWhichGraphIsLoaded(t *testing.T) {
+	store := minimalStore(t)
+	ts := newTestServer(t, server.DefaultConfig(), store)
+	st, err := store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := ts.mustData(t, `{ stats { nodes edges loaded { hash nodes edges loadedAt merged } } }`, nil)
+	want := fmt.Sprintf(`{"stats":{"nodes":10,"edges":23,"loaded":{"hash":%q,"nodes":10,"edges":23,"loadedAt":%q,"merged":false}}}`,
+		st.Loaded.Hash, st.Loaded.At.Format(time.RFC3339))
+	assertJSON(t, "stats", data, want)
 }

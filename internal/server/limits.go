@@ -32,8 +32,8 @@ import (
 // nested fragments costs thirty steps to measure, not 2^30, and measures 2^30 (saturating).
 
 func init() {
-	// Refusals by the limits are answered like parse and validation failures: 422 (400 for clients
-	// that accept application/graphql-response+json).
+	// Refusals by the limits are answered like parse and validation failures: 200 with
+	// application/json, 400 with application/graphql-response+json (httpspec.go).
 	errcode.RegisterErrorType(graph.CodeQueryTooComplex, errcode.KindProtocol)
 	errcode.RegisterErrorType(graph.CodeQueryTooDeep, errcode.KindProtocol)
 }
@@ -528,7 +528,9 @@ func (c *coster) selectionSet(set ast.SelectionSet, parent *ast.Field, parentArg
 func (c *coster) field(f *ast.Field, parentArgs map[string]any) int {
 	switch {
 	case f.Name == "__typename":
-		return 1
+		// Free: normalised caches (Apollo Client, urql) add it to every selection set, and the
+		// server answers it without a resolver. Repeating it is bounded by the other limits.
+		return 0
 	case isIntrospectionRoot(f):
 		return graph.IntrospectionCost
 	case f.Definition == nil || f.ObjectDefinition == nil:

@@ -130,9 +130,34 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	if id := graph.RequestID(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
-	writeJSON(w, status, map[string]any{
+	w.Header().Set("Content-Type", responseMediaType(r))
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": ext}},
 	})
+}
+
+// responseMediaType is the media type of a GraphQL answer to r, chosen as gqlgen's transports
+// choose it: the first of application/json and application/graphql-response+json that Accept
+// lists, application/json for */*, application/* or no Accept, and the GraphQL one otherwise.
+func responseMediaType(r *http.Request) string {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return "application/json"
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "*/*", "application/*", "application/json":
+			return "application/json"
+		case MediaTypeGraphQLResponse:
+			return MediaTypeGraphQLResponse
+		}
+	}
+	return MediaTypeGraphQLResponse
 }
 
 // checkRequest refuses, with a GraphQL-shaped error, what gqlgen's transports would answer without

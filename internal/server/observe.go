@@ -196,7 +196,9 @@ func handlerLabel(path string) string {
 	switch {
 	case path == PathGraphQL:
 		return "graphql"
-	case path == "/":
+	case path == PathExplorer || strings.HasPrefix(path, pathExplorerFiles):
+		return "explorer"
+	case path == PathGraphiQL:
 		return "graphiql"
 	case path == PathHealth:
 		return "healthz"

@@ -182,7 +182,10 @@ func TestMetrics(t *testing.T) {
 
 	ts.mustData(t, normalQuery, nil)
 	ts.mustData(t, `{ stats { nodes } }`, nil)
-	ts.post(t, `query Deep `+strings.TrimPrefix(nest(12), "query"), nil)
+	deep := hostile{query: `query Deep ` + strings.TrimPrefix(nest(12), "query"), accept: server.MediaTypeGraphQLResponse}
+	if r := deep.send(t, ts); r.Status != http.StatusBadRequest {
+		t.Fatalf("a deep query for %s: status %d", server.MediaTypeGraphQLResponse, r.Status)
+	}
 	ts.postRaw(t, "application/json", []byte(`{"query": "`+strings.Repeat("x", 2<<20)+`"}`))
 	ts.post(t, `query Missing { legalExposure(failureMode: "nope") { items { question } } }`, nil)
 
@@ -199,7 +202,7 @@ func TestMetrics(t *testing.T) {
 		`failgraph_graphql_errors_total{code="NOT_FOUND",operation="Missing"} 1`,
 		`failgraph_graphql_request_duration_seconds_count{operation="Normal"} 1`,
 		`failgraph_http_requests_total{handler="graphql",status="413"} 1`,
-		`failgraph_http_requests_total{handler="graphql",status="422"} 1`,
+		`failgraph_http_requests_total{handler="graphql",status="400"} 1`,
 		`failgraph_http_request_duration_seconds_bucket{handler="graphql",le="+Inf"} 5`,
 		`failgraph_http_requests_in_flight 1`,
 		`failgraph_graphql_requests_in_flight 0`,
@@ -260,7 +263,7 @@ func TestOneLogLinePerRequest(t *testing.T) {
 		want []string
 	}{
 		{ok.Header.Get(server.HeaderRequestID), []string{"level=INFO", "path=/graphql", "status=200", "operation=Normal", "codes=\"\"", "storeCalls=", "ms="}},
-		{deep.Header.Get(server.HeaderRequestID), []string{"status=422", "codes=QUERY_TOO_DEEP", "cost=-1"}},
+		{deep.Header.Get(server.HeaderRequestID), []string{"status=200", "codes=QUERY_TOO_DEEP", "cost=-1"}},
 	} {
 		line := grepLines(lines, "requestId="+tt.id)
 		for _, w := range tt.want {

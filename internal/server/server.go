@@ -1,5 +1,5 @@
 // Package server is failgraph's HTTP front: the GraphQL endpoint (gqlgen with the schema of package
-// graph), the GraphiQL page, the health endpoints, Prometheus metrics and the middleware around
+// graph), the explorer (web/) and the GraphiQL page, the health endpoints, Prometheus metrics and the middleware around
 // them — request ids, one log line per request, CORS, the limits that keep one client from taking
 // the server down (operation depth, cost, aliases and size, body size, timeouts, a cap on requests
 // in flight) and per-request loaders. docs/OPERATIONS.md documents every limit, code and metric.
@@ -14,15 +14,20 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/failgraph/failgraph/graph"
 	"github.com/failgraph/failgraph/graph/loader"
@@ -175,8 +180,10 @@ func setDefault[T int | time.Duration](v *T, def T) {
 //
 // Middleware, outermost first:
 //
-//	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors → routes
-//	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders → gqlgen
+//	every path: requestID → observe (log line, metrics) → drain (shutdown) → cors →
+//	            compress (zstd, gzip) → routes
+//	/graphql:   checkRequest → admit (in-flight cap) → limitBody → timeout → loaders →
+//	            graphqlOverHTTP (statuses and bodies as the GraphQL-over-HTTP spec asks) → gqlgen
 //
 // A request waits for a slot before its body is read, so bodies in memory are bounded by
 // MaxInFlight × MaxBodyBytes; the timeout starts once the body is in.
@@ -193,11 +200,15 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		limitBody(cfg.MaxBodyBytes),
 		timeout(cfg.Timeout),
 		loader.Middleware(store),
+		graphqlOverHTTP,
 	)
 
 	mux := http.NewServeMux()
 	mux.Handle(PathGraphQL, gql)
-	mux.Handle("GET /{$}", graphiql(PathGraphQL))
+	gi := graphiql(PathGraphQL)
+	mux.Handle("GET "+PathGraphiQL, gi)
+	mux.Handle("GET /{$}", explorerIndex(gi))
+	mux.HandleFunc("GET "+pathExplorerFiles+"{name}", explorerFile)
 	mux.HandleFunc("GET "+PathHealth, healthz)
 	mux.Handle("GET "+PathReady, readyz(store, log))
 	if cfg.Metrics {
@@ -219,7 +230,19 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		observe(log, m),
 		cfg.Drain.middleware,
 		corsMiddleware(cfg.CORSOrigins),
+		compress,
 	)
+}
+
+// compress answers with zstd or gzip (klauspost/compress's gzhttp) when the client accepts them
+// and the answer is big enough to gain (gzhttp's default, 1 KiB or more); answers already encoded
+// (the vendored GraphiQL assets) pass as they are.
+func compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper()
+	if err != nil {
+		panic(err) // the default options are valid
+	}
+	return wrap(next)
 }
 
 // graphqlHandler is gqlgen's server with failgraph's transports, caches, extensions and error
@@ -239,6 +262,11 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	srv.SetParserTokenLimit(cfg.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		// The schema stays private: no "Did you mean" naming fields, arguments, types or enum
+		// values the client did not already know.
+		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	// APQ first: the limits check the query it resolves.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(cfg.APQCacheSize, cfg.APQCacheBytes,
@@ -266,6 +294,7 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	// gqlgen answers an operation whose context ended before it started with no response at all
 	// (the body "null"); answer TIMEOUT (or CANCELLED, when the client went away) instead.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		markExecuted(ctx)
 		h := next(ctx)
 		first := true
 		return func(ctx context.Context) *graphql.Response {
@@ -282,6 +311,23 @@ func graphqlHandler(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	return srv
 }
 
+// rulesWithoutSuggestions are gqlparser's validation rules with every rule that suggests names
+// swapped for its variant that does not (gqlgen's SetDisableSuggestion swaps two of the five).
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, rule := range []core.Rule{
+		rules.FieldsOnCorrectTypeRuleWithoutSuggestions,
+		rules.KnownArgumentNamesRuleWithoutSuggestions,
+		rules.KnownTypeNamesRuleWithoutSuggestions,
+		rules.ScalarLeafsRuleWithoutSuggestions,
+		rules.ValuesOfCorrectTypeRuleWithoutSuggestions,
+	} {
+		r.RemoveRule(strings.TrimSuffix(rule.Name, "WithoutSuggestions"))
+		r.AddRule(rule.Name, rule.RuleFunc)
+	}
+	return r
+}
+
 // chain wraps h in mws, the first outermost.
 func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
 	for i := len(mws) - 1; i >= 0; i-- {
@@ -294,8 +340,15 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 when the store answers a ping, else 503 with the reason.
+// readyz answers 200 when the store answers a ping, else 503 with the reason. A ready answer says
+// which graph the store holds (kg.Loaded), read at most every loadedTTL: probes come every few
+// seconds, and counting a Neo4j graph is not free.
 func readyz(store kg.Store, log *slog.Logger) http.Handler {
+	var (
+		mu     sync.Mutex
+		loaded *kg.Loaded // guarded by mu
+		read   time.Time  // guarded by mu
+	)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
@@ -310,9 +363,25 @@ func readyz(store kg.Store, log *slog.Logger) http.Handler {
 			})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		mu.Lock()
+		if time.Since(read) > loadedTTL {
+			if st, err := store.Stats(ctx); err == nil {
+				loaded, read = st.Loaded, time.Now()
+			}
+		}
+		l := loaded
+		mu.Unlock()
+		body := map[string]any{"status": "ready"}
+		if l != nil {
+			body["graph"] = map[string]any{"hash": l.Hash, "nodes": l.Nodes, "edges": l.Edges,
+				"loadedAt": l.At.UTC().Format(time.RFC3339), "merged": l.Merged}
+		}
+		writeJSON(w, http.StatusOK, body)
 	})
 }
+
+// loadedTTL is how long /readyz reuses what it read of the loaded graph.
+const loadedTTL = 10 * time.Second
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -63,6 +63,10 @@ func testGraph(t *testing.T, s kg.Store, g *kg.Graph) {
 				t.Errorf("Stats.Edges[%s] = %d, want %d", r, got, want)
 			}
 		}
+		// The store knows what it holds: the graph's hash and counts, from the load.
+		if l := st.Loaded; l == nil || l.Hash != g.Hash() || l.Nodes != len(g.Nodes) || l.Edges != len(g.Edges) || l.At.IsZero() {
+			t.Errorf("Stats.Loaded = %+v, want hash %s, %d nodes, %d edges and a time", l, g.Hash(), len(g.Nodes), len(g.Edges))
+		}
 	})
 	for _, k := range kg.Kinds {
 		t.Run("List and Count "+string(k), func(t *testing.T) {
