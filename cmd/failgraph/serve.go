@@ -274,9 +274,10 @@ func loadSeed(dir string, stderr io.Writer) (*kg.Graph, error) {
 	return g, err
 }
 
-// drainSettle is the least time a draining server keeps its listener and connections open, so that
-// clients between two requests send their next one and get the refusal (with Connection: close)
-// rather than a connection closed under them.
+// drainSettle is the least time a draining server keeps its listener and connections open, and the
+// quiet (no request at all) it waits for before closing them, so that clients between two requests
+// send their next one and get the refusal (with Connection: close) rather than a connection closed
+// or reset under them.
 const drainSettle = 250 * time.Millisecond
 
 // drainServer refuses new requests and waits, within ctx, until those in flight are done and
@@ -293,6 +294,22 @@ func drainServer(ctx context.Context, d *server.Drain, log *slog.Logger, timeout
 	}
 	if err := d.Wait(ctx); err != nil {
 		return fmt.Errorf("shutting down: %d requests still in flight after %v were cut off", d.InFlight(), timeout)
+	}
+	// A client whose last answer just came (with Connection: close) may be dialling again: close
+	// the listener only after drainSettle without a request, so that its connection is refused
+	// cleanly rather than reset from the accept queue.
+	for {
+		quiet := time.Since(d.LastRequest())
+		if quiet >= drainSettle {
+			break
+		}
+		t := time.NewTimer(drainSettle - quiet)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		}
 	}
 	log.Info("drained", "after", time.Since(start).Round(time.Millisecond).String())
 	return nil

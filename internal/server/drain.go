@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/failgraph/failgraph/graph"
 )
@@ -17,7 +18,8 @@ import (
 // answers 200: the process is alive. Wait tells when the requests in flight are done; the caller
 // then closes the listener and the idle connections (http.Server.Shutdown).
 type Drain struct {
-	on atomic.Bool
+	on   atomic.Bool
+	last atomic.Int64 // when the last request arrived or ended, Unix nanoseconds
 
 	mu       sync.Mutex
 	inFlight int           // guarded by mu; requests let through and not finished
@@ -60,7 +62,11 @@ func (d *Drain) InFlight() int {
 	return d.inFlight
 }
 
+// LastRequest returns when the last request arrived or was answered.
+func (d *Drain) LastRequest() time.Time { return time.Unix(0, d.last.Load()) }
+
 func (d *Drain) enter() bool {
+	d.last.Store(time.Now().UnixNano())
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.on.Load() {
@@ -71,6 +77,7 @@ func (d *Drain) enter() bool {
 }
 
 func (d *Drain) leave() {
+	d.last.Store(time.Now().UnixNano())
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.inFlight--
