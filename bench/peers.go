@@ -298,7 +298,7 @@ func autocannon(ctx context.Context, node, script string, t *target, q *question
 func markdown(c peersConfig, targets []*target, results []result) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "Run of %s on %s (%d CPUs, %s/%s): autocannon 9.0.0, closed loop, %v warm-up per target, %d alternating round(s) of %v per target.\n\n",
+	fmt.Fprintf(&b, "Run finished %s on %s (%d CPUs, %s/%s): autocannon 9.0.0, closed loop, %v warm-up per target, %d alternating round(s) of %v per target.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, c.Warmup, c.Rounds, c.Duration)
 	for _, q := range c.Questions {
 		fmt.Fprintf(&b, "- (%s) %s: %d ids per answer. failgraph: `%s`\n", q.Name, q.Title, q.IDsPerReply, q.Failgraph)

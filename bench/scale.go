@@ -256,7 +256,7 @@ func measureServe(ctx context.Context, bin string, requests int, args []string) 
 
 func scaleMarkdown(rows []scaleRow, neo bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Run of %s (%d CPUs). Neighbourhood: depth 2 of `%s`, limit 200; paths: `%s` → `%s`, maxLength 4, limit 10; sequential requests over HTTP to failgraph serve, p50 (p99).\n\n",
+	fmt.Fprintf(&b, "Run finished %s (%d CPUs). Neighbourhood: depth 2 of `%s`, limit 200; paths: `%s` → `%s`, maxLength 4, limit 10; sequential requests over HTTP to failgraph serve, p50 (p99).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), scaleFrom, scaleFrom, scaleTo)
 	b.WriteString("| nodes | edges | embedded heap | per edge | embedded start-up | neighbourhood, embedded | paths, embedded |")
 	if neo {

@@ -18,12 +18,24 @@ type countingStore struct {
 
 var _ kg.Store = (*countingStore)(nil)
 
+// noHealthKey marks a context whose store calls storeHealth leaves out.
+type noHealthKey struct{}
+
+func batchMethod(method string) bool {
+	return method == "Nodes" || method == "Adjacent" || method == "Expand"
+}
+
 func (c *countingStore) done(ctx context.Context, method string, start time.Time, err error) {
 	code := codeOK
 	if err != nil {
 		code = kg.ErrorCode(err)
 	}
-	c.health.observe(method, err)
+	// The batch methods may answer without asking the store (no ids): their successes say nothing
+	// of its health. /readyz's own reading of the loaded graph does not count either: the ping
+	// before it does.
+	if ctx.Value(noHealthKey{}) == nil && (err != nil || !batchMethod(method)) {
+		c.health.observe(method, err)
+	}
 	c.m.storeCalls.WithLabelValues(method, code).Inc()
 	c.m.storeDuration.WithLabelValues(method).Observe(time.Since(start).Seconds())
 	if ri := infoFrom(ctx); ri != nil {
