@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run test generate build validate bench bench-peers bench-scale neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load web web-test screenshots
+.PHONY: help run test lint generate build validate bench bench-peers bench-scale neo4j-up neo4j-down neo4j-status seed-neo4j serve-neo4j fmt load web web-test screenshots
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -12,6 +12,9 @@ run: ## serve the graph on the embedded store at http://127.0.0.1:8080
 
 test: ## the whole test suite (gofmt, generate, vet, a real Neo4j, go test -race): what CI runs
 	./scripts/test.sh
+
+lint: ## golangci-lint over the module (.golangci.yml; built from source once, cached); not yet clean, not yet in make test
+	./scripts/lint.sh
 
 generate: ## regenerate the gqlgen code
 	$(GO) generate ./...
