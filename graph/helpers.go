@@ -175,3 +175,42 @@ func (r *Resolver) list(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 
 // maxYear bounds year arguments; 0 would mean "no bound" to kg.Filter, so years start at 1.
 const maxYear = 9999
+
+// neighboursOfKind is neighbours keeping only the nodes of kind k (for relations, such as
+// CORRESPONDS_TO, that join several kinds).
+func (r *Resolver) neighboursOfKind(ctx context.Context, id string, dir kg.Direction, rel kg.RelType, k kg.Kind) ([]*kg.Node, error) {
+	ns, err := r.neighbours(ctx, id, dir, rel)
+	return slices.DeleteFunc(ns, func(n *kg.Node) bool { return n.Kind != k }), err
+}
+
+// atlasCaseStudies returns the ATLAS case studies behind failure mode fm, by id: those its
+// crosswalk names, and those whose procedure uses a technique its crosswalk names. The second hop
+// is one batched edge load for all the techniques.
+func (r *Resolver) atlasCaseStudies(ctx context.Context, fm string) ([]*kg.Node, error) {
+	es, err := r.edges(ctx, fm, kg.Out, kg.RelCorrespondsTo)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	var keys []loader.EdgeKey
+	for _, e := range es {
+		ids = append(ids, e.Target) // case studies stay, the rest drop out by kind below
+		keys = append(keys, loader.NewEdgeKey(e.Target, kg.In, kg.RelUses))
+	}
+	uses, err := r.loaders(ctx).Edges.LoadAll(ctx, keys)
+	if err != nil {
+		return nil, firstError(err)
+	}
+	for _, list := range uses {
+		for _, e := range list {
+			ids = append(ids, e.Source)
+		}
+	}
+	ns, err := r.present(ctx, kg.DistinctIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	ns = slices.DeleteFunc(ns, func(n *kg.Node) bool { return n.Kind != kg.KindAtlasCaseStudy })
+	slices.SortFunc(ns, compareNodes)
+	return ns, nil
+}
