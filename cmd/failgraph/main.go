@@ -31,6 +31,7 @@ Usage:
   failgraph load [flags]        measure failgraph under load on loopback (see failgraph load --help)
   failgraph synth --nodes N     make a synthetic graph of N nodes (see failgraph synth --help)
   failgraph atlas diff|check    compare ATLAS releases; check the seed's ATLAS ids (see failgraph atlas --help)
+  failgraph export --format F   write the graph as STIX 2.1, a Navigator layer, GraphML, ... (see failgraph export --help)
   failgraph --help              show this help
 
 Every flag of serve can also be set with a FAILGRAPH_* environment variable.
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSynth(ctx, args[1:], getenv, stdout, stderr)
 	case "atlas":
 		return runAtlas(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
 		return errUsage
