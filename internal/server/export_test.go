@@ -58,7 +58,9 @@ func TestExportEndpoint(t *testing.T) {
 	// The focus option, as failgraph export --focus takes it.
 	resp, body := ts.get(t, "/export/cytoscape?focus=fm-evasion&depth=1")
 	var cy struct {
-		Elements struct{ Nodes []struct{ Data map[string]any } }
+		Elements struct {
+			Nodes []struct{ Data map[string]any }
+		}
 	}
 	if err := json.Unmarshal([]byte(body), &cy); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("focus: %d %v", resp.StatusCode, err)
