@@ -128,6 +128,7 @@ type input struct {
 	nodes []*kg.Node // kind (kg.Kinds order), then NodeLess
 	edges []kg.Edge  // EdgeLess order, both ends in nodes
 	byID  map[string]*kg.Node
+	out   map[string][]kg.Edge // each node's outgoing edges, EdgeLess order
 }
 
 func depth(o Options) int {
@@ -184,8 +185,12 @@ func (x *Exporter) collect(ctx context.Context, o Options) (*input, error) {
 		return 0
 	})
 	kg.SortEdges(in.edges)
+	in.out = map[string][]kg.Edge{}
 	for _, n := range in.nodes {
 		in.byID[n.ID] = n
+	}
+	for _, e := range in.edges {
+		in.out[e.Source] = append(in.out[e.Source], e)
 	}
 	return in, nil
 }

@@ -217,8 +217,8 @@ func stixExternal(in *input, n *kg.Node) []stixRef {
 		}
 		refs = append(refs, r)
 	}
-	for _, e := range in.edges {
-		if e.Type == kg.RelCites && e.Source == n.ID {
+	for _, e := range in.out[n.ID] {
+		if e.Type == kg.RelCites {
 			if r := in.byID[e.Target]; r != nil && !r.Kind.IsAtlas() && r.AtlasRelease == "" {
 				refs = append(refs, literature(r))
 			}
@@ -248,8 +248,8 @@ func literature(r *kg.Node) stixRef {
 // case with hyphens, as ATT&CK names its phases).
 func killChain(in *input, n *kg.Node) []killChainPhase {
 	var out []killChainPhase
-	for _, e := range in.edges {
-		if e.Type == kg.RelAchieves && e.Source == n.ID {
+	for _, e := range in.out[n.ID] {
+		if e.Type == kg.RelAchieves {
 			if t := in.byID[e.Target]; t != nil {
 				out = append(out, killChainPhase{KillChainName: "mitre-atlas", PhaseName: phaseName(t.Name)})
 			}
