@@ -184,26 +184,27 @@ func (r *Resolver) neighboursOfKind(ctx context.Context, id string, dir kg.Direc
 }
 
 // atlasCaseStudies returns the ATLAS case studies behind failure mode fm, by id: those its
-// crosswalk names, and those whose procedure uses a technique its crosswalk names. The second hop
-// is one batched edge load for all the techniques.
+// crosswalk names, and those whose procedure uses a technique its crosswalk names. Both hops are
+// read in one Expand, from which the edge reads below are served.
 func (r *Resolver) atlasCaseStudies(ctx context.Context, fm string) ([]*kg.Node, error) {
+	uses := kg.Plan{kg.KindAtlasTechnique: {{Dir: kg.In, Types: []kg.RelType{kg.RelUses}}}}
+	plan := kg.Plan{kg.KindFailureMode: {{Dir: kg.Out, Types: []kg.RelType{kg.RelCorrespondsTo}, Nodes: true, Next: uses}}}
+	if err := r.loaders(ctx).Expand(ctx, []string{fm}, plan); err != nil {
+		return nil, err
+	}
 	es, err := r.edges(ctx, fm, kg.Out, kg.RelCorrespondsTo)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
-	var keys []loader.EdgeKey
 	for _, e := range es {
 		ids = append(ids, e.Target) // case studies stay, the rest drop out by kind below
-		keys = append(keys, loader.NewEdgeKey(e.Target, kg.In, kg.RelUses))
-	}
-	uses, err := r.loaders(ctx).Edges.LoadAll(ctx, keys)
-	if err != nil {
-		return nil, firstError(err)
-	}
-	for _, list := range uses {
-		for _, e := range list {
-			ids = append(ids, e.Source)
+		used, err := r.edges(ctx, e.Target, kg.In, kg.RelUses)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range used {
+			ids = append(ids, u.Source)
 		}
 	}
 	ns, err := r.present(ctx, kg.DistinctIDs(ids))

@@ -107,11 +107,17 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	default:
 		return fmt.Errorf("%s: unknown store %q (want %s or %s)", src, cfg.Kind, storeMemory, storeNeo4j)
 	}
-	store, closeStore, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opened, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return fmt.Errorf("opening the %s store: %w", cfg.Kind, err)
 	}
-	defer closeStore()
+	defer opened.Close()
+	if opened.Connect != nil {
+		if err := opened.Connect(ctx); err != nil {
+			return fmt.Errorf("opening the %s store: %w", cfg.Kind, err)
+		}
+	}
+	store := opened.Store
 
 	start := time.Now()
 	res, err := export.New(store).Export(ctx, format, o)
