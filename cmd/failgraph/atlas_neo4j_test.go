@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/failgraph/failgraph/internal/atlas/atlastest"
 	"github.com/failgraph/failgraph/internal/kg"
@@ -61,6 +62,7 @@ func TestSeedAtlasOnNeo4j(t *testing.T) {
 	defer stop()
 	base, done := startServe(t, ctx, []string{"serve", "--store", "neo4j", "--addr", "127.0.0.1:0"}, env, io.Discard)
 	defer func() { stop(); <-done }()
+	waitReady(t, base, 60*time.Second) // serve listens before Neo4j is connected
 	resp, err := http.Post(base+server.PathGraphQL, "application/json", strings.NewReader(
 		`{"query": "{ atlasRelease atlasObject(atlasId: \"AML.CS0000\") { name } failureMode(id: \"perturbation\") { atlas { techniques { atlasId } } } }"}`))
 	if err != nil {
