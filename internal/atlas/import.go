@@ -104,7 +104,7 @@ func Import(r *Release, seed *kg.Graph) (*Imported, error) {
 			edges[id] = prev
 			return
 		}
-		edges[id] = kg.Edge{ID: id, Type: t, Source: src, Target: dst, Note: note, Strength: strength, Refs: refs}
+		edges[id] = kg.Edge{ID: id, Type: t, Source: src, Target: dst, Note: note, Strength: kg.Strength(strength), Refs: refs}
 	}
 	for _, n := range added[1:] {
 		edge(kg.RelCites, n.ID, ref, "", "")

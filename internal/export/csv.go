@@ -110,7 +110,7 @@ func writeMitigationsCSV(_ context.Context, _ *Exporter, in *input, w io.Writer)
 	header = append(header, "failure_modes_covered")
 	strength := map[[2]string]string{}
 	for _, e := range in.ofType(kg.RelMitigates) {
-		strength[[2]string{e.Source, e.Target}] = e.Strength
+		strength[[2]string{e.Source, e.Target}] = string(e.Strength)
 	}
 	rows := [][]string{header}
 	for _, m := range in.ofKind(kg.KindMitigation) {

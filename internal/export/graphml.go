@@ -60,7 +60,7 @@ var edgeAttrs = []struct {
 	get func(kg.Edge) string
 }{
 	{"type", func(e kg.Edge) string { return string(e.Type) }},
-	{"strength", func(e kg.Edge) string { return e.Strength }},
+	{"strength", func(e kg.Edge) string { return string(e.Strength) }},
 	{"note", func(e kg.Edge) string { return e.Note }},
 	{"refs", func(e kg.Edge) string { return strings.Join(e.Refs, " ") }},
 }

@@ -163,7 +163,7 @@ func writeTurtle(_ context.Context, _ *Exporter, in *input, w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%s a fg:Statement ;\n  fg:subject %s ;\n  fg:predicate %s ;\n  fg:object %s", iri(EdgeIRI+e.ID), s, p, o)
 		if e.Strength != "" {
-			fmt.Fprintf(&b, " ;\n  fg:strength %s", lit(e.Strength))
+			fmt.Fprintf(&b, " ;\n  fg:strength %s", lit(string(e.Strength)))
 		}
 		if e.Note != "" {
 			fmt.Fprintf(&b, " ;\n  fg:note %s", lit(e.Note))
