@@ -30,6 +30,8 @@ const (
 	// its references: the seed averages 3.2 edges per node. The estimate compounds with nesting,
 	// which is the point: five nested lists of relations cost 30 × 5^4 and more.
 	RelationListLen = 5
+	// AtlasTechniquesLen is the length assumed of Query.atlasTechniques: ATLAS 5.6.0 has 170.
+	AtlasTechniquesLen = 200
 	// IntrospectionCost is the flat cost of __schema and __type: the schema is fixed and
 	// gqlparser bounds the depth of introspection queries itself.
 	IntrospectionCost = 100
@@ -62,6 +64,8 @@ func ListLen(typ, field string, args, parent map[string]any) int {
 		return clamp(intArgOf(parent, "maxLength"), 1, kg.MaxPathLength)
 	case "Matrix.cells":
 		return RootListLen * RootListLen
+	case "Query.atlasTechniques":
+		return AtlasTechniquesLen
 	}
 	switch typ {
 	case "Query", "ThreatModel", "Matrix", "CoverageGaps":

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/failgraph/failgraph/internal/kg"
@@ -131,6 +132,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions[k] = v
 		}
 
+		if len(in.Path) >= 2 && in.Path[0] == ast.PathName("variable") {
+			out.Message = truncate(variableMessage(ctx, in.Path, in.Message))
+		}
+
 		var code string
 		switch {
 		case isDomainError(err):
@@ -172,6 +177,31 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// variableMessage names the variable and its declared type in gqlparser's message about a
+// variable's value, which says only "must be defined" or "cannot be null" with the variable in its
+// path: `variable "$id" of type "ID!" must be defined (send it in "variables")`.
+func variableMessage(ctx context.Context, path ast.Path, msg string) string {
+	name, ok := path[1].(ast.PathName)
+	if !ok {
+		return msg
+	}
+	where := fmt.Sprintf("variable \"$%s\"", name)
+	if graphql.HasOperationContext(ctx) {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil {
+			if def := op.VariableDefinitions.ForName(string(name)); def != nil {
+				where += fmt.Sprintf(" of type \"%s\"", def.Type)
+			}
+		}
+	}
+	if rest := path[2:]; len(rest) > 0 {
+		where += " at " + rest.String()
+	}
+	if msg == "must be defined" {
+		return where + " must be defined (send it in \"variables\", or give it a default in the query)"
+	}
+	return where + ": " + msg
 }
 
 // maxMessageLen bounds the bytes of a message: gqlgen and gqlparser quote parts of the request in

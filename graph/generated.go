@@ -31,9 +31,14 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Asset() AssetResolver
+	AtlasCaseStudy() AtlasCaseStudyResolver
+	AtlasMitigation() AtlasMitigationResolver
+	AtlasTactic() AtlasTacticResolver
+	AtlasTechnique() AtlasTechniqueResolver
 	Capability() CapabilityResolver
 	Edge() EdgeResolver
 	FailureMode() FailureModeResolver
+	FailureModeAtlas() FailureModeAtlasResolver
 	LegalConsideration() LegalConsiderationResolver
 	MatrixCell() MatrixCellResolver
 	Mitigation() MitigationResolver
@@ -60,6 +65,84 @@ type ComplexityRoot struct {
 		References  func(childComplexity int) int
 		Summary     func(childComplexity int) int
 		TargetedBy  func(childComplexity int) int
+	}
+
+	AtlasCaseStudy struct {
+		Aliases      func(childComplexity int) int
+		AtlasID      func(childComplexity int) int
+		Degree       func(childComplexity int, relation *kg.RelType) int
+		Edges        func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
+		FailureModes func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IncidentDate func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Notes        func(childComplexity int) int
+		References   func(childComplexity int) int
+		Release      func(childComplexity int) int
+		Summary      func(childComplexity int) int
+		Techniques   func(childComplexity int) int
+		Type         func(childComplexity int) int
+		URL          func(childComplexity int) int
+	}
+
+	AtlasMitigation struct {
+		Aliases     func(childComplexity int) int
+		AtlasID     func(childComplexity int) int
+		Category    func(childComplexity int) int
+		Degree      func(childComplexity int, relation *kg.RelType) int
+		Edges       func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Lifecycle   func(childComplexity int) int
+		Mitigations func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Notes       func(childComplexity int) int
+		References  func(childComplexity int) int
+		Release     func(childComplexity int) int
+		Summary     func(childComplexity int) int
+		Techniques  func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
+	AtlasTactic struct {
+		Aliases    func(childComplexity int) int
+		AtlasID    func(childComplexity int) int
+		AttackID   func(childComplexity int) int
+		Degree     func(childComplexity int, relation *kg.RelType) int
+		Edges      func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		References func(childComplexity int) int
+		Release    func(childComplexity int) int
+		Summary    func(childComplexity int) int
+		Techniques func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
+	AtlasTechnique struct {
+		Aliases       func(childComplexity int) int
+		AtlasID       func(childComplexity int) int
+		AttackID      func(childComplexity int) int
+		CaseStudies   func(childComplexity int) int
+		Degree        func(childComplexity int, relation *kg.RelType) int
+		Edges         func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
+		FailureModes  func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Maturity      func(childComplexity int) int
+		Mitigations   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Notes         func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		References    func(childComplexity int) int
+		Release       func(childComplexity int) int
+		Subtechniques func(childComplexity int) int
+		Summary       func(childComplexity int) int
+		Tactics       func(childComplexity int) int
+		URL           func(childComplexity int) int
 	}
 
 	Capability struct {
@@ -109,6 +192,7 @@ type ComplexityRoot struct {
 		AccessCommentary            func(childComplexity int) int
 		Aliases                     func(childComplexity int) int
 		Assets                      func(childComplexity int) int
+		Atlas                       func(childComplexity int) int
 		Capabilities                func(childComplexity int) int
 		Compromises                 func(childComplexity int) int
 		Degree                      func(childComplexity int, relation *kg.RelType) int
@@ -131,6 +215,12 @@ type ComplexityRoot struct {
 		Subtypes                    func(childComplexity int) int
 		Summary                     func(childComplexity int) int
 		ViolatesAccessAuthorization func(childComplexity int) int
+	}
+
+	FailureModeAtlas struct {
+		CaseStudies func(childComplexity int) int
+		Crosswalk   func(childComplexity int) int
+		Techniques  func(childComplexity int) int
 	}
 
 	KindCount struct {
@@ -192,21 +282,22 @@ type ComplexityRoot struct {
 	}
 
 	Mitigation struct {
-		Aliases         func(childComplexity int) int
-		Category        func(childComplexity int) int
-		Degree          func(childComplexity int, relation *kg.RelType) int
-		Edges           func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
-		ExternalIDs     func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Kind            func(childComplexity int) int
-		Lifecycle       func(childComplexity int) int
-		Mitigates       func(childComplexity int) int
-		MitigationEdges func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Notes           func(childComplexity int) int
-		Protects        func(childComplexity int) int
-		References      func(childComplexity int) int
-		Summary         func(childComplexity int) int
+		Aliases          func(childComplexity int) int
+		AtlasMitigations func(childComplexity int) int
+		Category         func(childComplexity int) int
+		Degree           func(childComplexity int, relation *kg.RelType) int
+		Edges            func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
+		ExternalIDs      func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Lifecycle        func(childComplexity int) int
+		Mitigates        func(childComplexity int) int
+		MitigationEdges  func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Notes            func(childComplexity int) int
+		Protects         func(childComplexity int) int
+		References       func(childComplexity int) int
+		Summary          func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -224,6 +315,12 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Assets              func(childComplexity int) int
+		AtlasCaseStudies    func(childComplexity int) int
+		AtlasMitigations    func(childComplexity int) int
+		AtlasObject         func(childComplexity int, atlasID string) int
+		AtlasRelease        func(childComplexity int) int
+		AtlasTactics        func(childComplexity int) int
+		AtlasTechniques     func(childComplexity int) int
 		Capabilities        func(childComplexity int) int
 		CoverageGaps        func(childComplexity int) int
 		FailureMode         func(childComplexity int, id string) int
@@ -378,6 +475,41 @@ type AssetResolver interface {
 	TargetedBy(ctx context.Context, obj *model.Asset) ([]*model.FailureMode, error)
 	ProtectedBy(ctx context.Context, obj *model.Asset) ([]*model.Mitigation, error)
 }
+type AtlasCaseStudyResolver interface {
+	References(ctx context.Context, obj *model.AtlasCaseStudy) ([]*model.Reference, error)
+	Degree(ctx context.Context, obj *model.AtlasCaseStudy, relation *kg.RelType) (int, error)
+	Edges(ctx context.Context, obj *model.AtlasCaseStudy, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error)
+
+	Techniques(ctx context.Context, obj *model.AtlasCaseStudy) ([]*model.AtlasTechnique, error)
+	FailureModes(ctx context.Context, obj *model.AtlasCaseStudy) ([]*model.FailureMode, error)
+}
+type AtlasMitigationResolver interface {
+	References(ctx context.Context, obj *model.AtlasMitigation) ([]*model.Reference, error)
+	Degree(ctx context.Context, obj *model.AtlasMitigation, relation *kg.RelType) (int, error)
+	Edges(ctx context.Context, obj *model.AtlasMitigation, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error)
+
+	Techniques(ctx context.Context, obj *model.AtlasMitigation) ([]*model.AtlasTechnique, error)
+	Mitigations(ctx context.Context, obj *model.AtlasMitigation) ([]*model.Mitigation, error)
+}
+type AtlasTacticResolver interface {
+	References(ctx context.Context, obj *model.AtlasTactic) ([]*model.Reference, error)
+	Degree(ctx context.Context, obj *model.AtlasTactic, relation *kg.RelType) (int, error)
+	Edges(ctx context.Context, obj *model.AtlasTactic, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error)
+
+	Techniques(ctx context.Context, obj *model.AtlasTactic) ([]*model.AtlasTechnique, error)
+}
+type AtlasTechniqueResolver interface {
+	References(ctx context.Context, obj *model.AtlasTechnique) ([]*model.Reference, error)
+	Degree(ctx context.Context, obj *model.AtlasTechnique, relation *kg.RelType) (int, error)
+	Edges(ctx context.Context, obj *model.AtlasTechnique, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error)
+
+	Tactics(ctx context.Context, obj *model.AtlasTechnique) ([]*model.AtlasTactic, error)
+	Parent(ctx context.Context, obj *model.AtlasTechnique) (*model.AtlasTechnique, error)
+	Subtechniques(ctx context.Context, obj *model.AtlasTechnique) ([]*model.AtlasTechnique, error)
+	Mitigations(ctx context.Context, obj *model.AtlasTechnique) ([]*model.AtlasMitigation, error)
+	CaseStudies(ctx context.Context, obj *model.AtlasTechnique) ([]*model.AtlasCaseStudy, error)
+	FailureModes(ctx context.Context, obj *model.AtlasTechnique) ([]*model.FailureMode, error)
+}
 type CapabilityResolver interface {
 	References(ctx context.Context, obj *model.Capability) ([]*model.Reference, error)
 	Degree(ctx context.Context, obj *model.Capability, relation *kg.RelType) (int, error)
@@ -403,6 +535,12 @@ type FailureModeResolver interface {
 	Mitigations(ctx context.Context, obj *model.FailureMode) ([]*model.Mitigation, error)
 	LegalConsiderations(ctx context.Context, obj *model.FailureMode) ([]*model.LegalConsideration, error)
 	Stakeholders(ctx context.Context, obj *model.FailureMode) ([]*model.Stakeholder, error)
+	Atlas(ctx context.Context, obj *model.FailureMode) (*model.FailureModeAtlas, error)
+}
+type FailureModeAtlasResolver interface {
+	Techniques(ctx context.Context, obj *model.FailureModeAtlas) ([]*model.AtlasTechnique, error)
+	CaseStudies(ctx context.Context, obj *model.FailureModeAtlas) ([]*model.AtlasCaseStudy, error)
+	Crosswalk(ctx context.Context, obj *model.FailureModeAtlas) ([]*model.Edge, error)
 }
 type LegalConsiderationResolver interface {
 	References(ctx context.Context, obj *model.LegalConsideration) ([]*model.Reference, error)
@@ -422,6 +560,7 @@ type MitigationResolver interface {
 	Mitigates(ctx context.Context, obj *model.Mitigation) ([]*model.FailureMode, error)
 	Protects(ctx context.Context, obj *model.Mitigation) ([]*model.Asset, error)
 	MitigationEdges(ctx context.Context, obj *model.Mitigation) ([]*model.Edge, error)
+	AtlasMitigations(ctx context.Context, obj *model.Mitigation) ([]*model.AtlasMitigation, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -436,6 +575,12 @@ type QueryResolver interface {
 	References(ctx context.Context, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error)
 	Search(ctx context.Context, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) (*model.SearchConnection, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+	AtlasRelease(ctx context.Context) (*string, error)
+	AtlasObject(ctx context.Context, atlasID string) (model.Node, error)
+	AtlasTactics(ctx context.Context) ([]*model.AtlasTactic, error)
+	AtlasTechniques(ctx context.Context) ([]*model.AtlasTechnique, error)
+	AtlasMitigations(ctx context.Context) ([]*model.AtlasMitigation, error)
+	AtlasCaseStudies(ctx context.Context) ([]*model.AtlasCaseStudy, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) (*model.Subgraph, error)
 	Subgraph(ctx context.Context, ids []string) (*model.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int) ([]*model.Path, error)
@@ -564,6 +709,446 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Asset.TargetedBy(childComplexity), true
+
+	case "AtlasCaseStudy.aliases":
+		if e.ComplexityRoot.AtlasCaseStudy.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Aliases(childComplexity), true
+	case "AtlasCaseStudy.atlasId":
+		if e.ComplexityRoot.AtlasCaseStudy.AtlasID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.AtlasID(childComplexity), true
+	case "AtlasCaseStudy.degree":
+		if e.ComplexityRoot.AtlasCaseStudy.Degree == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasCaseStudy_degree_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Degree(childComplexity, args["relation"].(*kg.RelType)), true
+	case "AtlasCaseStudy.edges":
+		if e.ComplexityRoot.AtlasCaseStudy.Edges == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasCaseStudy_edges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Edges(childComplexity, args["relation"].(*kg.RelType), args["direction"].(*kg.Direction)), true
+	case "AtlasCaseStudy.failureModes":
+		if e.ComplexityRoot.AtlasCaseStudy.FailureModes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.FailureModes(childComplexity), true
+	case "AtlasCaseStudy.id":
+		if e.ComplexityRoot.AtlasCaseStudy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.ID(childComplexity), true
+	case "AtlasCaseStudy.incidentDate":
+		if e.ComplexityRoot.AtlasCaseStudy.IncidentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.IncidentDate(childComplexity), true
+	case "AtlasCaseStudy.kind":
+		if e.ComplexityRoot.AtlasCaseStudy.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Kind(childComplexity), true
+	case "AtlasCaseStudy.name":
+		if e.ComplexityRoot.AtlasCaseStudy.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Name(childComplexity), true
+	case "AtlasCaseStudy.notes":
+		if e.ComplexityRoot.AtlasCaseStudy.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Notes(childComplexity), true
+	case "AtlasCaseStudy.references":
+		if e.ComplexityRoot.AtlasCaseStudy.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.References(childComplexity), true
+	case "AtlasCaseStudy.release":
+		if e.ComplexityRoot.AtlasCaseStudy.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Release(childComplexity), true
+	case "AtlasCaseStudy.summary":
+		if e.ComplexityRoot.AtlasCaseStudy.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Summary(childComplexity), true
+	case "AtlasCaseStudy.techniques":
+		if e.ComplexityRoot.AtlasCaseStudy.Techniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Techniques(childComplexity), true
+	case "AtlasCaseStudy.type":
+		if e.ComplexityRoot.AtlasCaseStudy.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.Type(childComplexity), true
+	case "AtlasCaseStudy.url":
+		if e.ComplexityRoot.AtlasCaseStudy.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasCaseStudy.URL(childComplexity), true
+
+	case "AtlasMitigation.aliases":
+		if e.ComplexityRoot.AtlasMitigation.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Aliases(childComplexity), true
+	case "AtlasMitigation.atlasId":
+		if e.ComplexityRoot.AtlasMitigation.AtlasID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.AtlasID(childComplexity), true
+	case "AtlasMitigation.category":
+		if e.ComplexityRoot.AtlasMitigation.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Category(childComplexity), true
+	case "AtlasMitigation.degree":
+		if e.ComplexityRoot.AtlasMitigation.Degree == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasMitigation_degree_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Degree(childComplexity, args["relation"].(*kg.RelType)), true
+	case "AtlasMitigation.edges":
+		if e.ComplexityRoot.AtlasMitigation.Edges == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasMitigation_edges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Edges(childComplexity, args["relation"].(*kg.RelType), args["direction"].(*kg.Direction)), true
+	case "AtlasMitigation.id":
+		if e.ComplexityRoot.AtlasMitigation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.ID(childComplexity), true
+	case "AtlasMitigation.kind":
+		if e.ComplexityRoot.AtlasMitigation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Kind(childComplexity), true
+	case "AtlasMitigation.lifecycle":
+		if e.ComplexityRoot.AtlasMitigation.Lifecycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Lifecycle(childComplexity), true
+	case "AtlasMitigation.mitigations":
+		if e.ComplexityRoot.AtlasMitigation.Mitigations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Mitigations(childComplexity), true
+	case "AtlasMitigation.name":
+		if e.ComplexityRoot.AtlasMitigation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Name(childComplexity), true
+	case "AtlasMitigation.notes":
+		if e.ComplexityRoot.AtlasMitigation.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Notes(childComplexity), true
+	case "AtlasMitigation.references":
+		if e.ComplexityRoot.AtlasMitigation.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.References(childComplexity), true
+	case "AtlasMitigation.release":
+		if e.ComplexityRoot.AtlasMitigation.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Release(childComplexity), true
+	case "AtlasMitigation.summary":
+		if e.ComplexityRoot.AtlasMitigation.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Summary(childComplexity), true
+	case "AtlasMitigation.techniques":
+		if e.ComplexityRoot.AtlasMitigation.Techniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.Techniques(childComplexity), true
+	case "AtlasMitigation.url":
+		if e.ComplexityRoot.AtlasMitigation.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasMitigation.URL(childComplexity), true
+
+	case "AtlasTactic.aliases":
+		if e.ComplexityRoot.AtlasTactic.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Aliases(childComplexity), true
+	case "AtlasTactic.atlasId":
+		if e.ComplexityRoot.AtlasTactic.AtlasID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.AtlasID(childComplexity), true
+	case "AtlasTactic.attackId":
+		if e.ComplexityRoot.AtlasTactic.AttackID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.AttackID(childComplexity), true
+	case "AtlasTactic.degree":
+		if e.ComplexityRoot.AtlasTactic.Degree == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasTactic_degree_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Degree(childComplexity, args["relation"].(*kg.RelType)), true
+	case "AtlasTactic.edges":
+		if e.ComplexityRoot.AtlasTactic.Edges == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasTactic_edges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Edges(childComplexity, args["relation"].(*kg.RelType), args["direction"].(*kg.Direction)), true
+	case "AtlasTactic.id":
+		if e.ComplexityRoot.AtlasTactic.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.ID(childComplexity), true
+	case "AtlasTactic.kind":
+		if e.ComplexityRoot.AtlasTactic.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Kind(childComplexity), true
+	case "AtlasTactic.name":
+		if e.ComplexityRoot.AtlasTactic.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Name(childComplexity), true
+	case "AtlasTactic.notes":
+		if e.ComplexityRoot.AtlasTactic.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Notes(childComplexity), true
+	case "AtlasTactic.references":
+		if e.ComplexityRoot.AtlasTactic.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.References(childComplexity), true
+	case "AtlasTactic.release":
+		if e.ComplexityRoot.AtlasTactic.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Release(childComplexity), true
+	case "AtlasTactic.summary":
+		if e.ComplexityRoot.AtlasTactic.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Summary(childComplexity), true
+	case "AtlasTactic.techniques":
+		if e.ComplexityRoot.AtlasTactic.Techniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.Techniques(childComplexity), true
+	case "AtlasTactic.url":
+		if e.ComplexityRoot.AtlasTactic.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTactic.URL(childComplexity), true
+
+	case "AtlasTechnique.aliases":
+		if e.ComplexityRoot.AtlasTechnique.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Aliases(childComplexity), true
+	case "AtlasTechnique.atlasId":
+		if e.ComplexityRoot.AtlasTechnique.AtlasID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.AtlasID(childComplexity), true
+	case "AtlasTechnique.attackId":
+		if e.ComplexityRoot.AtlasTechnique.AttackID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.AttackID(childComplexity), true
+	case "AtlasTechnique.caseStudies":
+		if e.ComplexityRoot.AtlasTechnique.CaseStudies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.CaseStudies(childComplexity), true
+	case "AtlasTechnique.degree":
+		if e.ComplexityRoot.AtlasTechnique.Degree == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasTechnique_degree_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Degree(childComplexity, args["relation"].(*kg.RelType)), true
+	case "AtlasTechnique.edges":
+		if e.ComplexityRoot.AtlasTechnique.Edges == nil {
+			break
+		}
+
+		args, err := ec.field_AtlasTechnique_edges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Edges(childComplexity, args["relation"].(*kg.RelType), args["direction"].(*kg.Direction)), true
+	case "AtlasTechnique.failureModes":
+		if e.ComplexityRoot.AtlasTechnique.FailureModes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.FailureModes(childComplexity), true
+	case "AtlasTechnique.id":
+		if e.ComplexityRoot.AtlasTechnique.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.ID(childComplexity), true
+	case "AtlasTechnique.kind":
+		if e.ComplexityRoot.AtlasTechnique.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Kind(childComplexity), true
+	case "AtlasTechnique.maturity":
+		if e.ComplexityRoot.AtlasTechnique.Maturity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Maturity(childComplexity), true
+	case "AtlasTechnique.mitigations":
+		if e.ComplexityRoot.AtlasTechnique.Mitigations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Mitigations(childComplexity), true
+	case "AtlasTechnique.name":
+		if e.ComplexityRoot.AtlasTechnique.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Name(childComplexity), true
+	case "AtlasTechnique.notes":
+		if e.ComplexityRoot.AtlasTechnique.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Notes(childComplexity), true
+	case "AtlasTechnique.parent":
+		if e.ComplexityRoot.AtlasTechnique.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Parent(childComplexity), true
+	case "AtlasTechnique.references":
+		if e.ComplexityRoot.AtlasTechnique.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.References(childComplexity), true
+	case "AtlasTechnique.release":
+		if e.ComplexityRoot.AtlasTechnique.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Release(childComplexity), true
+	case "AtlasTechnique.subtechniques":
+		if e.ComplexityRoot.AtlasTechnique.Subtechniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Subtechniques(childComplexity), true
+	case "AtlasTechnique.summary":
+		if e.ComplexityRoot.AtlasTechnique.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Summary(childComplexity), true
+	case "AtlasTechnique.tactics":
+		if e.ComplexityRoot.AtlasTechnique.Tactics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.Tactics(childComplexity), true
+	case "AtlasTechnique.url":
+		if e.ComplexityRoot.AtlasTechnique.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtlasTechnique.URL(childComplexity), true
 
 	case "Capability.aliases":
 		if e.ComplexityRoot.Capability.Aliases == nil {
@@ -783,6 +1368,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FailureMode.Assets(childComplexity), true
+	case "FailureMode.atlas":
+		if e.ComplexityRoot.FailureMode.Atlas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureMode.Atlas(childComplexity), true
 	case "FailureMode.capabilities":
 		if e.ComplexityRoot.FailureMode.Capabilities == nil {
 			break
@@ -925,6 +1516,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FailureMode.ViolatesAccessAuthorization(childComplexity), true
+
+	case "FailureModeAtlas.caseStudies":
+		if e.ComplexityRoot.FailureModeAtlas.CaseStudies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureModeAtlas.CaseStudies(childComplexity), true
+	case "FailureModeAtlas.crosswalk":
+		if e.ComplexityRoot.FailureModeAtlas.Crosswalk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureModeAtlas.Crosswalk(childComplexity), true
+	case "FailureModeAtlas.techniques":
+		if e.ComplexityRoot.FailureModeAtlas.Techniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureModeAtlas.Techniques(childComplexity), true
 
 	case "KindCount.count":
 		if e.ComplexityRoot.KindCount.Count == nil {
@@ -1171,6 +1781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mitigation.Aliases(childComplexity), true
+	case "Mitigation.atlasMitigations":
+		if e.ComplexityRoot.Mitigation.AtlasMitigations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mitigation.AtlasMitigations(childComplexity), true
 	case "Mitigation.category":
 		if e.ComplexityRoot.Mitigation.Category == nil {
 			break
@@ -1316,6 +1932,47 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Assets(childComplexity), true
+	case "Query.atlasCaseStudies":
+		if e.ComplexityRoot.Query.AtlasCaseStudies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AtlasCaseStudies(childComplexity), true
+	case "Query.atlasMitigations":
+		if e.ComplexityRoot.Query.AtlasMitigations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AtlasMitigations(childComplexity), true
+	case "Query.atlasObject":
+		if e.ComplexityRoot.Query.AtlasObject == nil {
+			break
+		}
+
+		args, err := ec.field_Query_atlasObject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AtlasObject(childComplexity, args["atlasId"].(string)), true
+	case "Query.atlasRelease":
+		if e.ComplexityRoot.Query.AtlasRelease == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AtlasRelease(childComplexity), true
+	case "Query.atlasTactics":
+		if e.ComplexityRoot.Query.AtlasTactics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AtlasTactics(childComplexity), true
+	case "Query.atlasTechniques":
+		if e.ComplexityRoot.Query.AtlasTechniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AtlasTechniques(childComplexity), true
 	case "Query.capabilities":
 		if e.ComplexityRoot.Query.Capabilities == nil {
 			break
@@ -2060,7 +2717,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "nodes.graphqls" "schema.graphqls" "traversal.graphqls"
+//go:embed "atlas.graphqls" "nodes.graphqls" "schema.graphqls" "traversal.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2072,6 +2729,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "atlas.graphqls", Input: sourceData("atlas.graphqls"), BuiltIn: false},
 	{Name: "nodes.graphqls", Input: sourceData("nodes.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "traversal.graphqls", Input: sourceData("traversal.graphqls"), BuiltIn: false},
@@ -2110,6 +2768,162 @@ func (ec *executionContext) childFields_Asset(ctx context.Context, field graphql
 		return ec.fieldContext_Asset_protectedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Asset", field.Name)
+}
+
+func (ec *executionContext) childFields_AtlasCaseStudy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AtlasCaseStudy_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AtlasCaseStudy_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_AtlasCaseStudy_name(ctx, field)
+	case "summary":
+		return ec.fieldContext_AtlasCaseStudy_summary(ctx, field)
+	case "aliases":
+		return ec.fieldContext_AtlasCaseStudy_aliases(ctx, field)
+	case "notes":
+		return ec.fieldContext_AtlasCaseStudy_notes(ctx, field)
+	case "references":
+		return ec.fieldContext_AtlasCaseStudy_references(ctx, field)
+	case "degree":
+		return ec.fieldContext_AtlasCaseStudy_degree(ctx, field)
+	case "edges":
+		return ec.fieldContext_AtlasCaseStudy_edges(ctx, field)
+	case "atlasId":
+		return ec.fieldContext_AtlasCaseStudy_atlasId(ctx, field)
+	case "release":
+		return ec.fieldContext_AtlasCaseStudy_release(ctx, field)
+	case "url":
+		return ec.fieldContext_AtlasCaseStudy_url(ctx, field)
+	case "type":
+		return ec.fieldContext_AtlasCaseStudy_type(ctx, field)
+	case "incidentDate":
+		return ec.fieldContext_AtlasCaseStudy_incidentDate(ctx, field)
+	case "techniques":
+		return ec.fieldContext_AtlasCaseStudy_techniques(ctx, field)
+	case "failureModes":
+		return ec.fieldContext_AtlasCaseStudy_failureModes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AtlasCaseStudy", field.Name)
+}
+
+func (ec *executionContext) childFields_AtlasMitigation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AtlasMitigation_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AtlasMitigation_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_AtlasMitigation_name(ctx, field)
+	case "summary":
+		return ec.fieldContext_AtlasMitigation_summary(ctx, field)
+	case "aliases":
+		return ec.fieldContext_AtlasMitigation_aliases(ctx, field)
+	case "notes":
+		return ec.fieldContext_AtlasMitigation_notes(ctx, field)
+	case "references":
+		return ec.fieldContext_AtlasMitigation_references(ctx, field)
+	case "degree":
+		return ec.fieldContext_AtlasMitigation_degree(ctx, field)
+	case "edges":
+		return ec.fieldContext_AtlasMitigation_edges(ctx, field)
+	case "atlasId":
+		return ec.fieldContext_AtlasMitigation_atlasId(ctx, field)
+	case "release":
+		return ec.fieldContext_AtlasMitigation_release(ctx, field)
+	case "url":
+		return ec.fieldContext_AtlasMitigation_url(ctx, field)
+	case "category":
+		return ec.fieldContext_AtlasMitigation_category(ctx, field)
+	case "lifecycle":
+		return ec.fieldContext_AtlasMitigation_lifecycle(ctx, field)
+	case "techniques":
+		return ec.fieldContext_AtlasMitigation_techniques(ctx, field)
+	case "mitigations":
+		return ec.fieldContext_AtlasMitigation_mitigations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AtlasMitigation", field.Name)
+}
+
+func (ec *executionContext) childFields_AtlasTactic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AtlasTactic_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AtlasTactic_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_AtlasTactic_name(ctx, field)
+	case "summary":
+		return ec.fieldContext_AtlasTactic_summary(ctx, field)
+	case "aliases":
+		return ec.fieldContext_AtlasTactic_aliases(ctx, field)
+	case "notes":
+		return ec.fieldContext_AtlasTactic_notes(ctx, field)
+	case "references":
+		return ec.fieldContext_AtlasTactic_references(ctx, field)
+	case "degree":
+		return ec.fieldContext_AtlasTactic_degree(ctx, field)
+	case "edges":
+		return ec.fieldContext_AtlasTactic_edges(ctx, field)
+	case "atlasId":
+		return ec.fieldContext_AtlasTactic_atlasId(ctx, field)
+	case "release":
+		return ec.fieldContext_AtlasTactic_release(ctx, field)
+	case "url":
+		return ec.fieldContext_AtlasTactic_url(ctx, field)
+	case "attackId":
+		return ec.fieldContext_AtlasTactic_attackId(ctx, field)
+	case "techniques":
+		return ec.fieldContext_AtlasTactic_techniques(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AtlasTactic", field.Name)
+}
+
+func (ec *executionContext) childFields_AtlasTechnique(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AtlasTechnique_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AtlasTechnique_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_AtlasTechnique_name(ctx, field)
+	case "summary":
+		return ec.fieldContext_AtlasTechnique_summary(ctx, field)
+	case "aliases":
+		return ec.fieldContext_AtlasTechnique_aliases(ctx, field)
+	case "notes":
+		return ec.fieldContext_AtlasTechnique_notes(ctx, field)
+	case "references":
+		return ec.fieldContext_AtlasTechnique_references(ctx, field)
+	case "degree":
+		return ec.fieldContext_AtlasTechnique_degree(ctx, field)
+	case "edges":
+		return ec.fieldContext_AtlasTechnique_edges(ctx, field)
+	case "atlasId":
+		return ec.fieldContext_AtlasTechnique_atlasId(ctx, field)
+	case "release":
+		return ec.fieldContext_AtlasTechnique_release(ctx, field)
+	case "url":
+		return ec.fieldContext_AtlasTechnique_url(ctx, field)
+	case "attackId":
+		return ec.fieldContext_AtlasTechnique_attackId(ctx, field)
+	case "maturity":
+		return ec.fieldContext_AtlasTechnique_maturity(ctx, field)
+	case "tactics":
+		return ec.fieldContext_AtlasTechnique_tactics(ctx, field)
+	case "parent":
+		return ec.fieldContext_AtlasTechnique_parent(ctx, field)
+	case "subtechniques":
+		return ec.fieldContext_AtlasTechnique_subtechniques(ctx, field)
+	case "mitigations":
+		return ec.fieldContext_AtlasTechnique_mitigations(ctx, field)
+	case "caseStudies":
+		return ec.fieldContext_AtlasTechnique_caseStudies(ctx, field)
+	case "failureModes":
+		return ec.fieldContext_AtlasTechnique_failureModes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AtlasTechnique", field.Name)
 }
 
 func (ec *executionContext) childFields_Capability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2250,8 +3064,22 @@ func (ec *executionContext) childFields_FailureMode(ctx context.Context, field g
 		return ec.fieldContext_FailureMode_legalConsiderations(ctx, field)
 	case "stakeholders":
 		return ec.fieldContext_FailureMode_stakeholders(ctx, field)
+	case "atlas":
+		return ec.fieldContext_FailureMode_atlas(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FailureMode", field.Name)
+}
+
+func (ec *executionContext) childFields_FailureModeAtlas(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "techniques":
+		return ec.fieldContext_FailureModeAtlas_techniques(ctx, field)
+	case "caseStudies":
+		return ec.fieldContext_FailureModeAtlas_caseStudies(ctx, field)
+	case "crosswalk":
+		return ec.fieldContext_FailureModeAtlas_crosswalk(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailureModeAtlas", field.Name)
 }
 
 func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2402,6 +3230,8 @@ func (ec *executionContext) childFields_Mitigation(ctx context.Context, field gr
 		return ec.fieldContext_Mitigation_protects(ctx, field)
 	case "mitigationEdges":
 		return ec.fieldContext_Mitigation_mitigationEdges(ctx, field)
+	case "atlasMitigations":
+		return ec.fieldContext_Mitigation_atlasMitigations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mitigation", field.Name)
 }
@@ -2822,6 +3652,150 @@ func (ec *executionContext) field_Asset_edges_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_AtlasCaseStudy_degree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasCaseStudy_edges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasMitigation_degree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasMitigation_edges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasTactic_degree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasTactic_edges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasTechnique_degree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AtlasTechnique_edges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Capability_degree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2977,6 +3951,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_atlasObject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "atlasId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atlasId"] = arg0
 	return args, nil
 }
 
@@ -3900,6 +4888,1827 @@ func (ec *executionContext) fieldContext_Asset_protectedBy(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mitigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasCaseStudy_id(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_kind(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "NodeKind")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_name(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_summary(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_aliases(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_notes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_references(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasCaseStudy().References(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasCaseStudy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasCaseStudy_degree(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasCaseStudy().Degree(ctx, obj, fc.Args["relation"].(*kg.RelType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_degree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasCaseStudy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasCaseStudy_degree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasCaseStudy_edges(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasCaseStudy().Edges(ctx, obj, fc.Args["relation"].(*kg.RelType), fc.Args["direction"].(*kg.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasCaseStudy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasCaseStudy_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasCaseStudy_atlasId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_atlasId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtlasID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_atlasId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_release(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Release(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_url(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_type(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_incidentDate(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_incidentDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncidentDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_incidentDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasCaseStudy", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasCaseStudy_techniques(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_techniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasCaseStudy().Techniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_techniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasCaseStudy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasCaseStudy_failureModes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasCaseStudy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasCaseStudy_failureModes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasCaseStudy().FailureModes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FailureMode) graphql.Marshaler {
+			return ec.marshalNFailureMode2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐFailureModeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasCaseStudy_failureModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasCaseStudy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailureMode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasMitigation_id(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AtlasMitigation_kind(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "NodeKind")
+}
+
+func (ec *executionContext) _AtlasMitigation_name(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_summary(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_aliases(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_notes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_references(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasMitigation().References(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasMitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasMitigation_degree(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasMitigation().Degree(ctx, obj, fc.Args["relation"].(*kg.RelType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_degree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasMitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasMitigation_degree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasMitigation_edges(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasMitigation().Edges(ctx, obj, fc.Args["relation"].(*kg.RelType), fc.Args["direction"].(*kg.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasMitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasMitigation_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasMitigation_atlasId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_atlasId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtlasID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_atlasId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_release(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Release(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_url(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_category(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_lifecycle(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_lifecycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lifecycle(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_lifecycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasMitigation", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasMitigation_techniques(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_techniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasMitigation().Techniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_techniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasMitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasMitigation_mitigations(ctx context.Context, field graphql.CollectedField, obj *model.AtlasMitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasMitigation_mitigations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasMitigation().Mitigations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mitigation) graphql.Marshaler {
+			return ec.marshalNMitigation2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMitigationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasMitigation_mitigations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasMitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mitigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTactic_id(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AtlasTactic_kind(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "NodeKind")
+}
+
+func (ec *executionContext) _AtlasTactic_name(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_summary(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_aliases(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_notes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_references(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTactic().References(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTactic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTactic_degree(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasTactic().Degree(ctx, obj, fc.Args["relation"].(*kg.RelType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_degree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTactic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasTactic_degree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTactic_edges(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasTactic().Edges(ctx, obj, fc.Args["relation"].(*kg.RelType), fc.Args["direction"].(*kg.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTactic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasTactic_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTactic_atlasId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_atlasId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtlasID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_atlasId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_release(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Release(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_url(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_attackId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_attackId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttackID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_attackId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTactic", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTactic_techniques(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTactic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTactic_techniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTactic().Techniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTactic_techniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTactic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_id(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AtlasTechnique_kind(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "NodeKind")
+}
+
+func (ec *executionContext) _AtlasTechnique_name(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_summary(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_aliases(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_notes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_references(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().References(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_degree(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasTechnique().Degree(ctx, obj, fc.Args["relation"].(*kg.RelType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_degree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasTechnique_degree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_edges(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AtlasTechnique().Edges(ctx, obj, fc.Args["relation"].(*kg.RelType), fc.Args["direction"].(*kg.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AtlasTechnique_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_atlasId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_atlasId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtlasID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_atlasId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_release(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Release(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_url(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_attackId(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_attackId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttackID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_attackId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_maturity(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_maturity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Maturity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_maturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AtlasTechnique", field, true, false, "String")
+}
+
+func (ec *executionContext) _AtlasTechnique_tactics(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_tactics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().Tactics(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTactic) graphql.Marshaler {
+			return ec.marshalNAtlasTactic2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTacticᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_tactics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTactic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_parent(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalOAtlasTechnique2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechnique(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_subtechniques(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_subtechniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().Subtechniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_subtechniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_mitigations(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_mitigations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().Mitigations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasMitigation) graphql.Marshaler {
+			return ec.marshalNAtlasMitigation2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_mitigations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasMitigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_caseStudies(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_caseStudies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().CaseStudies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasCaseStudy) graphql.Marshaler {
+			return ec.marshalNAtlasCaseStudy2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_caseStudies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasCaseStudy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AtlasTechnique_failureModes(ctx context.Context, field graphql.CollectedField, obj *model.AtlasTechnique) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AtlasTechnique_failureModes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AtlasTechnique().FailureModes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FailureMode) graphql.Marshaler {
+			return ec.marshalNFailureMode2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐFailureModeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AtlasTechnique_failureModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AtlasTechnique",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailureMode(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5457,6 +8266,134 @@ func (ec *executionContext) fieldContext_FailureMode_stakeholders(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _FailureMode_atlas(ctx context.Context, field graphql.CollectedField, obj *model.FailureMode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureMode_atlas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureMode().Atlas(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FailureModeAtlas) graphql.Marshaler {
+			return ec.marshalNFailureModeAtlas2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐFailureModeAtlas(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureMode_atlas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureMode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailureModeAtlas(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureModeAtlas_techniques(ctx context.Context, field graphql.CollectedField, obj *model.FailureModeAtlas) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureModeAtlas_techniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureModeAtlas().Techniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureModeAtlas_techniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureModeAtlas",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureModeAtlas_caseStudies(ctx context.Context, field graphql.CollectedField, obj *model.FailureModeAtlas) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureModeAtlas_caseStudies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureModeAtlas().CaseStudies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasCaseStudy) graphql.Marshaler {
+			return ec.marshalNAtlasCaseStudy2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureModeAtlas_caseStudies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureModeAtlas",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasCaseStudy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureModeAtlas_crosswalk(ctx context.Context, field graphql.CollectedField, obj *model.FailureModeAtlas) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureModeAtlas_crosswalk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureModeAtlas().Crosswalk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureModeAtlas_crosswalk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureModeAtlas",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6890,6 +9827,38 @@ func (ec *executionContext) fieldContext_Mitigation_mitigationEdges(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mitigation_atlasMitigations(ctx context.Context, field graphql.CollectedField, obj *model.Mitigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mitigation_atlasMitigations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mitigation().AtlasMitigations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasMitigation) graphql.Marshaler {
+			return ec.marshalNAtlasMitigation2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mitigation_atlasMitigations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mitigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasMitigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7532,6 +10501,201 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_atlasRelease(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasRelease(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AtlasRelease(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasRelease(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_atlasObject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasObject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AtlasObject(ctx, fc.Args["atlasId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasObject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_atlasObject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_atlasTactics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasTactics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AtlasTactics(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTactic) graphql.Marshaler {
+			return ec.marshalNAtlasTactic2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTacticᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasTactics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTactic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_atlasTechniques(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasTechniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AtlasTechniques(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+			return ec.marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasTechniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasTechnique(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_atlasMitigations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasMitigations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AtlasMitigations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasMitigation) graphql.Marshaler {
+			return ec.marshalNAtlasMitigation2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasMitigations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasMitigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_atlasCaseStudies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_atlasCaseStudies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AtlasCaseStudies(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AtlasCaseStudy) graphql.Marshaler {
+			return ec.marshalNAtlasCaseStudy2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_atlasCaseStudies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AtlasCaseStudy(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11185,6 +14349,34 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Capability(ctx, sel, obj)
+	case model.AtlasTechnique:
+		return ec._AtlasTechnique(ctx, sel, &obj)
+	case *model.AtlasTechnique:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AtlasTechnique(ctx, sel, obj)
+	case model.AtlasTactic:
+		return ec._AtlasTactic(ctx, sel, &obj)
+	case *model.AtlasTactic:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AtlasTactic(ctx, sel, obj)
+	case model.AtlasMitigation:
+		return ec._AtlasMitigation(ctx, sel, &obj)
+	case *model.AtlasMitigation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AtlasMitigation(ctx, sel, obj)
+	case model.AtlasCaseStudy:
+		return ec._AtlasCaseStudy(ctx, sel, &obj)
+	case *model.AtlasCaseStudy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AtlasCaseStudy(ctx, sel, obj)
 	case model.Asset:
 		return ec._Asset(ctx, sel, &obj)
 	case *model.Asset:
@@ -11280,6 +14472,471 @@ func (ec *executionContext) _Asset(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Asset_protectedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var atlasCaseStudyImplementors = []string{"AtlasCaseStudy", "Node"}
+
+func (ec *executionContext) _AtlasCaseStudy(ctx context.Context, sel ast.SelectionSet, obj *model.AtlasCaseStudy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, atlasCaseStudyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AtlasCaseStudy")
+		case "id":
+			out.Values[i] = ec._AtlasCaseStudy_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AtlasCaseStudy_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AtlasCaseStudy_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._AtlasCaseStudy_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._AtlasCaseStudy_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._AtlasCaseStudy_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "references":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasCaseStudy_references(ctx, field, obj)
+				})
+		case "degree":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasCaseStudy_degree(ctx, field, obj)
+				})
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasCaseStudy_edges(ctx, field, obj)
+				})
+		case "atlasId":
+			out.Values[i] = ec._AtlasCaseStudy_atlasId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.Values[i] = ec._AtlasCaseStudy_release(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._AtlasCaseStudy_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._AtlasCaseStudy_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incidentDate":
+			out.Values[i] = ec._AtlasCaseStudy_incidentDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "techniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasCaseStudy_techniques(ctx, field, obj)
+				})
+		case "failureModes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasCaseStudy_failureModes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var atlasMitigationImplementors = []string{"AtlasMitigation", "Node"}
+
+func (ec *executionContext) _AtlasMitigation(ctx context.Context, sel ast.SelectionSet, obj *model.AtlasMitigation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, atlasMitigationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AtlasMitigation")
+		case "id":
+			out.Values[i] = ec._AtlasMitigation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AtlasMitigation_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AtlasMitigation_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._AtlasMitigation_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._AtlasMitigation_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._AtlasMitigation_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "references":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasMitigation_references(ctx, field, obj)
+				})
+		case "degree":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasMitigation_degree(ctx, field, obj)
+				})
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasMitigation_edges(ctx, field, obj)
+				})
+		case "atlasId":
+			out.Values[i] = ec._AtlasMitigation_atlasId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.Values[i] = ec._AtlasMitigation_release(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._AtlasMitigation_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._AtlasMitigation_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lifecycle":
+			out.Values[i] = ec._AtlasMitigation_lifecycle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "techniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasMitigation_techniques(ctx, field, obj)
+				})
+		case "mitigations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasMitigation_mitigations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var atlasTacticImplementors = []string{"AtlasTactic", "Node"}
+
+func (ec *executionContext) _AtlasTactic(ctx context.Context, sel ast.SelectionSet, obj *model.AtlasTactic) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, atlasTacticImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AtlasTactic")
+		case "id":
+			out.Values[i] = ec._AtlasTactic_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AtlasTactic_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AtlasTactic_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._AtlasTactic_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._AtlasTactic_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._AtlasTactic_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "references":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTactic_references(ctx, field, obj)
+				})
+		case "degree":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTactic_degree(ctx, field, obj)
+				})
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTactic_edges(ctx, field, obj)
+				})
+		case "atlasId":
+			out.Values[i] = ec._AtlasTactic_atlasId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.Values[i] = ec._AtlasTactic_release(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._AtlasTactic_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attackId":
+			out.Values[i] = ec._AtlasTactic_attackId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "techniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTactic_techniques(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var atlasTechniqueImplementors = []string{"AtlasTechnique", "Node"}
+
+func (ec *executionContext) _AtlasTechnique(ctx context.Context, sel ast.SelectionSet, obj *model.AtlasTechnique) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, atlasTechniqueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AtlasTechnique")
+		case "id":
+			out.Values[i] = ec._AtlasTechnique_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AtlasTechnique_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AtlasTechnique_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._AtlasTechnique_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._AtlasTechnique_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._AtlasTechnique_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "references":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_references(ctx, field, obj)
+				})
+		case "degree":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_degree(ctx, field, obj)
+				})
+		case "edges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_edges(ctx, field, obj)
+				})
+		case "atlasId":
+			out.Values[i] = ec._AtlasTechnique_atlasId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.Values[i] = ec._AtlasTechnique_release(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._AtlasTechnique_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attackId":
+			out.Values[i] = ec._AtlasTechnique_attackId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maturity":
+			out.Values[i] = ec._AtlasTechnique_maturity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tactics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_tactics(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_parent(ctx, field, obj)
+				})
+		case "subtechniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_subtechniques(ctx, field, obj)
+				})
+		case "mitigations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_mitigations(ctx, field, obj)
+				})
+		case "caseStudies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_caseStudies(ctx, field, obj)
+				})
+		case "failureModes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AtlasTechnique_failureModes(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11718,6 +15375,58 @@ func (ec *executionContext) _FailureMode(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._FailureMode_stakeholders(ctx, field, obj)
+				})
+		case "atlas":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureMode_atlas(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var failureModeAtlasImplementors = []string{"FailureModeAtlas"}
+
+func (ec *executionContext) _FailureModeAtlas(ctx context.Context, sel ast.SelectionSet, obj *model.FailureModeAtlas) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failureModeAtlasImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailureModeAtlas")
+		case "techniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureModeAtlas_techniques(ctx, field, obj)
+				})
+		case "caseStudies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureModeAtlas_caseStudies(ctx, field, obj)
+				})
+		case "crosswalk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureModeAtlas_crosswalk(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12214,6 +15923,12 @@ func (ec *executionContext) _Mitigation(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Mitigation_mitigationEdges(ctx, field, obj)
 				})
+		case "atlasMitigations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mitigation_atlasMitigations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12412,6 +16127,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
+				})
+		case "atlasRelease":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasRelease(ctx, field)
+				})
+		case "atlasObject":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasObject(ctx, field)
+				})
+		case "atlasTactics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasTactics(ctx, field)
+				})
+		case "atlasTechniques":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasTechniques(ctx, field)
+				})
+		case "atlasMitigations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasMitigations(ctx, field)
+				})
+		case "atlasCaseStudies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_atlasCaseStudies(ctx, field)
 				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13683,6 +17434,102 @@ func (ec *executionContext) marshalNAsset2ᚖgithubᚗcomᚋfailgraphᚋfailgrap
 	return ec._Asset(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAtlasCaseStudy2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AtlasCaseStudy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAtlasCaseStudy2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAtlasCaseStudy2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasCaseStudy(ctx context.Context, sel ast.SelectionSet, v *model.AtlasCaseStudy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AtlasCaseStudy!")
+		return graphql.Null
+	}
+	return ec._AtlasCaseStudy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAtlasMitigation2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AtlasMitigation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAtlasMitigation2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAtlasMitigation2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasMitigation(ctx context.Context, sel ast.SelectionSet, v *model.AtlasMitigation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AtlasMitigation!")
+		return graphql.Null
+	}
+	return ec._AtlasMitigation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAtlasTactic2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTacticᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AtlasTactic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAtlasTactic2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTactic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAtlasTactic2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTactic(ctx context.Context, sel ast.SelectionSet, v *model.AtlasTactic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AtlasTactic!")
+		return graphql.Null
+	}
+	return ec._AtlasTactic(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAtlasTechnique2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechniqueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AtlasTechnique) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAtlasTechnique2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechnique(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAtlasTechnique2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechnique(ctx context.Context, sel ast.SelectionSet, v *model.AtlasTechnique) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AtlasTechnique!")
+		return graphql.Null
+	}
+	return ec._AtlasTechnique(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAttackerKnowledge2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKnowledge(ctx context.Context, v any) (kg.Knowledge, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNAttackerKnowledge2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKnowledge[tmp]
@@ -13857,6 +17704,14 @@ func (ec *executionContext) marshalNFailureMode2ᚖgithubᚗcomᚋfailgraphᚋfa
 		return graphql.Null
 	}
 	return ec._FailureMode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFailureModeAtlas2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐFailureModeAtlas(ctx context.Context, sel ast.SelectionSet, v *model.FailureModeAtlas) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FailureModeAtlas!")
+		return graphql.Null
+	}
+	return ec._FailureModeAtlas(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -14126,15 +17981,23 @@ var (
 		"LEGAL_CONSIDERATION": kg.KindLegal,
 		"REFERENCE":           kg.KindReference,
 		"STAKEHOLDER":         kg.KindStakeholder,
+		"ATLAS_TACTIC":        kg.KindAtlasTactic,
+		"ATLAS_TECHNIQUE":     kg.KindAtlasTechnique,
+		"ATLAS_MITIGATION":    kg.KindAtlasMitigation,
+		"ATLAS_CASE_STUDY":    kg.KindAtlasCaseStudy,
 	}
 	marshalNNodeKind2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐKind = map[kg.Kind]string{
-		kg.KindFailureMode: "FAILURE_MODE",
-		kg.KindCapability:  "CAPABILITY",
-		kg.KindAsset:       "ASSET",
-		kg.KindMitigation:  "MITIGATION",
-		kg.KindLegal:       "LEGAL_CONSIDERATION",
-		kg.KindReference:   "REFERENCE",
-		kg.KindStakeholder: "STAKEHOLDER",
+		kg.KindFailureMode:     "FAILURE_MODE",
+		kg.KindCapability:      "CAPABILITY",
+		kg.KindAsset:           "ASSET",
+		kg.KindMitigation:      "MITIGATION",
+		kg.KindLegal:           "LEGAL_CONSIDERATION",
+		kg.KindReference:       "REFERENCE",
+		kg.KindStakeholder:     "STAKEHOLDER",
+		kg.KindAtlasTactic:     "ATLAS_TACTIC",
+		kg.KindAtlasTechnique:  "ATLAS_TECHNIQUE",
+		kg.KindAtlasMitigation: "ATLAS_MITIGATION",
+		kg.KindAtlasCaseStudy:  "ATLAS_CASE_STUDY",
 	}
 )
 
@@ -14291,24 +18154,34 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋfailgraphᚋfail
 
 var (
 	unmarshalNRelationType2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType = map[string]kg.RelType{
-		"SUBTYPE_OF":     kg.RelSubtypeOf,
-		"REQUIRES":       kg.RelRequires,
-		"TARGETS":        kg.RelTargets,
-		"MITIGATES":      kg.RelMitigates,
-		"PROTECTS":       kg.RelProtects,
-		"RAISES":         kg.RelRaises,
-		"CITES":          kg.RelCites,
-		"CONCERNED_WITH": kg.RelConcernedWith,
+		"SUBTYPE_OF":      kg.RelSubtypeOf,
+		"REQUIRES":        kg.RelRequires,
+		"TARGETS":         kg.RelTargets,
+		"MITIGATES":       kg.RelMitigates,
+		"PROTECTS":        kg.RelProtects,
+		"RAISES":          kg.RelRaises,
+		"CITES":           kg.RelCites,
+		"CONCERNED_WITH":  kg.RelConcernedWith,
+		"ACHIEVES":        kg.RelAchieves,
+		"SUBTECHNIQUE_OF": kg.RelSubtechniqueOf,
+		"COUNTERS":        kg.RelCounters,
+		"USES":            kg.RelUses,
+		"CORRESPONDS_TO":  kg.RelCorrespondsTo,
 	}
 	marshalNRelationType2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType = map[kg.RelType]string{
-		kg.RelSubtypeOf:     "SUBTYPE_OF",
-		kg.RelRequires:      "REQUIRES",
-		kg.RelTargets:       "TARGETS",
-		kg.RelMitigates:     "MITIGATES",
-		kg.RelProtects:      "PROTECTS",
-		kg.RelRaises:        "RAISES",
-		kg.RelCites:         "CITES",
-		kg.RelConcernedWith: "CONCERNED_WITH",
+		kg.RelSubtypeOf:      "SUBTYPE_OF",
+		kg.RelRequires:       "REQUIRES",
+		kg.RelTargets:        "TARGETS",
+		kg.RelMitigates:      "MITIGATES",
+		kg.RelProtects:       "PROTECTS",
+		kg.RelRaises:         "RAISES",
+		kg.RelCites:          "CITES",
+		kg.RelConcernedWith:  "CONCERNED_WITH",
+		kg.RelAchieves:       "ACHIEVES",
+		kg.RelSubtechniqueOf: "SUBTECHNIQUE_OF",
+		kg.RelCounters:       "COUNTERS",
+		kg.RelUses:           "USES",
+		kg.RelCorrespondsTo:  "CORRESPONDS_TO",
 	}
 )
 
@@ -14639,6 +18512,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAtlasTechnique2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐAtlasTechnique(ctx context.Context, sel ast.SelectionSet, v *model.AtlasTechnique) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AtlasTechnique(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -14986,24 +18866,34 @@ func (ec *executionContext) marshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋf
 
 var (
 	unmarshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType = map[string]kg.RelType{
-		"SUBTYPE_OF":     kg.RelSubtypeOf,
-		"REQUIRES":       kg.RelRequires,
-		"TARGETS":        kg.RelTargets,
-		"MITIGATES":      kg.RelMitigates,
-		"PROTECTS":       kg.RelProtects,
-		"RAISES":         kg.RelRaises,
-		"CITES":          kg.RelCites,
-		"CONCERNED_WITH": kg.RelConcernedWith,
+		"SUBTYPE_OF":      kg.RelSubtypeOf,
+		"REQUIRES":        kg.RelRequires,
+		"TARGETS":         kg.RelTargets,
+		"MITIGATES":       kg.RelMitigates,
+		"PROTECTS":        kg.RelProtects,
+		"RAISES":          kg.RelRaises,
+		"CITES":           kg.RelCites,
+		"CONCERNED_WITH":  kg.RelConcernedWith,
+		"ACHIEVES":        kg.RelAchieves,
+		"SUBTECHNIQUE_OF": kg.RelSubtechniqueOf,
+		"COUNTERS":        kg.RelCounters,
+		"USES":            kg.RelUses,
+		"CORRESPONDS_TO":  kg.RelCorrespondsTo,
 	}
 	marshalORelationType2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐRelType = map[kg.RelType]string{
-		kg.RelSubtypeOf:     "SUBTYPE_OF",
-		kg.RelRequires:      "REQUIRES",
-		kg.RelTargets:       "TARGETS",
-		kg.RelMitigates:     "MITIGATES",
-		kg.RelProtects:      "PROTECTS",
-		kg.RelRaises:        "RAISES",
-		kg.RelCites:         "CITES",
-		kg.RelConcernedWith: "CONCERNED_WITH",
+		kg.RelSubtypeOf:      "SUBTYPE_OF",
+		kg.RelRequires:       "REQUIRES",
+		kg.RelTargets:        "TARGETS",
+		kg.RelMitigates:      "MITIGATES",
+		kg.RelProtects:       "PROTECTS",
+		kg.RelRaises:         "RAISES",
+		kg.RelCites:          "CITES",
+		kg.RelConcernedWith:  "CONCERNED_WITH",
+		kg.RelAchieves:       "ACHIEVES",
+		kg.RelSubtechniqueOf: "SUBTECHNIQUE_OF",
+		kg.RelCounters:       "COUNTERS",
+		kg.RelUses:           "USES",
+		kg.RelCorrespondsTo:  "CORRESPONDS_TO",
 	}
 )
 

@@ -175,3 +175,43 @@ func (r *Resolver) list(ctx context.Context, f kg.Filter) ([]*kg.Node, error) {
 
 // maxYear bounds year arguments; 0 would mean "no bound" to kg.Filter, so years start at 1.
 const maxYear = 9999
+
+// neighboursOfKind is neighbours keeping only the nodes of kind k (for relations, such as
+// CORRESPONDS_TO, that join several kinds).
+func (r *Resolver) neighboursOfKind(ctx context.Context, id string, dir kg.Direction, rel kg.RelType, k kg.Kind) ([]*kg.Node, error) {
+	ns, err := r.neighbours(ctx, id, dir, rel)
+	return slices.DeleteFunc(ns, func(n *kg.Node) bool { return n.Kind != k }), err
+}
+
+// atlasCaseStudies returns the ATLAS case studies behind failure mode fm, by id: those its
+// crosswalk names, and those whose procedure uses a technique its crosswalk names. Both hops are
+// read in one Expand, from which the edge reads below are served.
+func (r *Resolver) atlasCaseStudies(ctx context.Context, fm string) ([]*kg.Node, error) {
+	uses := kg.Plan{kg.KindAtlasTechnique: {{Dir: kg.In, Types: []kg.RelType{kg.RelUses}}}}
+	plan := kg.Plan{kg.KindFailureMode: {{Dir: kg.Out, Types: []kg.RelType{kg.RelCorrespondsTo}, Nodes: true, Next: uses}}}
+	if err := r.loaders(ctx).Expand(ctx, []string{fm}, plan); err != nil {
+		return nil, err
+	}
+	es, err := r.edges(ctx, fm, kg.Out, kg.RelCorrespondsTo)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range es {
+		ids = append(ids, e.Target) // case studies stay, the rest drop out by kind below
+		used, err := r.edges(ctx, e.Target, kg.In, kg.RelUses)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range used {
+			ids = append(ids, u.Source)
+		}
+	}
+	ns, err := r.present(ctx, kg.DistinctIDs(ids))
+	if err != nil {
+		return nil, err
+	}
+	ns = slices.DeleteFunc(ns, func(n *kg.Node) bool { return n.Kind != kg.KindAtlasCaseStudy })
+	slices.SortFunc(ns, compareNodes)
+	return ns, nil
+}

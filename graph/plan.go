@@ -35,13 +35,24 @@ var neighbourFields = map[string]map[string]relField{
 		"capabilities": {kg.Out, kg.RelRequires}, "assets": {kg.Out, kg.RelTargets},
 		"mitigations": {kg.In, kg.RelMitigates}, "legalConsiderations": {kg.Out, kg.RelRaises},
 		"stakeholders": {kg.In, kg.RelConcernedWith},
+		// atlas is an object, not a list of nodes: reading the crosswalk's ATLAS nodes ahead serves
+		// its techniques and the first hop of its caseStudies.
+		"atlas": {kg.Out, kg.RelCorrespondsTo},
 	},
-	"Capability":         {"requiredBy": {kg.In, kg.RelRequires}},
-	"Asset":              {"targetedBy": {kg.In, kg.RelTargets}, "protectedBy": {kg.In, kg.RelProtects}},
-	"Mitigation":         {"mitigates": {kg.Out, kg.RelMitigates}, "protects": {kg.Out, kg.RelProtects}},
+	"Capability": {"requiredBy": {kg.In, kg.RelRequires}},
+	"Asset":      {"targetedBy": {kg.In, kg.RelTargets}, "protectedBy": {kg.In, kg.RelProtects}},
+	"Mitigation": {"mitigates": {kg.Out, kg.RelMitigates}, "protects": {kg.Out, kg.RelProtects},
+		"atlasMitigations": {kg.Out, kg.RelCorrespondsTo}},
 	"LegalConsideration": {"raisedBy": {kg.In, kg.RelRaises}},
 	"Reference":          {"citedBy": {kg.In, kg.RelCites}},
 	"Stakeholder":        {"concernedWith": {kg.Out, kg.RelConcernedWith}},
+	// The ATLAS layer (atlas.resolvers.go).
+	"AtlasTactic": {"techniques": {kg.In, kg.RelAchieves}},
+	"AtlasTechnique": {"tactics": {kg.Out, kg.RelAchieves}, "parent": {kg.Out, kg.RelSubtechniqueOf},
+		"subtechniques": {kg.In, kg.RelSubtechniqueOf}, "mitigations": {kg.In, kg.RelCounters},
+		"caseStudies": {kg.In, kg.RelUses}, "failureModes": {kg.In, kg.RelCorrespondsTo}},
+	"AtlasMitigation": {"techniques": {kg.Out, kg.RelCounters}, "mitigations": {kg.In, kg.RelCorrespondsTo}},
+	"AtlasCaseStudy":  {"techniques": {kg.Out, kg.RelUses}, "failureModes": {kg.In, kg.RelCorrespondsTo}},
 }
 
 // edgeFields are the fields that list a node's edges of one relation (edges and degree take theirs

@@ -18,6 +18,10 @@ func TestPlannerKnowsEveryResolverOfANode(t *testing.T) {
 		"LegalConsideration": reflect.TypeFor[LegalConsiderationResolver](),
 		"Reference":          reflect.TypeFor[ReferenceResolver](),
 		"Stakeholder":        reflect.TypeFor[StakeholderResolver](),
+		"AtlasTactic":        reflect.TypeFor[AtlasTacticResolver](),
+		"AtlasTechnique":     reflect.TypeFor[AtlasTechniqueResolver](),
+		"AtlasMitigation":    reflect.TypeFor[AtlasMitigationResolver](),
+		"AtlasCaseStudy":     reflect.TypeFor[AtlasCaseStudyResolver](),
 	}
 	for typ, rt := range resolvers {
 		for i := range rt.NumMethod() {

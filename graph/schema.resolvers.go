@@ -162,10 +162,16 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 	}
 	out := &model.Stats{}
 	for _, k := range kg.Kinds {
+		if k.IsAtlas() && st.Nodes[k] == 0 {
+			continue // the ATLAS layer shows when a release is loaded
+		}
 		out.ByKind = append(out.ByKind, &model.KindCount{Kind: k, Count: st.Nodes[k]})
 		out.Nodes += st.Nodes[k]
 	}
 	for _, t := range kg.RelTypes {
+		if t.IsAtlas() && st.Edges[t] == 0 {
+			continue
+		}
 		out.ByRelation = append(out.ByRelation, &model.RelationCount{Relation: t, Count: st.Edges[t]})
 		out.Edges += st.Edges[t]
 	}

@@ -4,6 +4,8 @@
 #   4b. bench/peer's npm packages (scripts/peer-deps.sh: npm ci, cached),
 #   5. the client tests' npm packages (scripts/clients.sh install),
 #   6. a real Neo4j (scripts/neo4j.sh; skipped when FAILGRAPH_TEST_NEO4J_URI names a running server),
+#   6b. the readers the exports are proved by (scripts/export-checkers.sh: a Python venv in
+#      .cache/pyenv, cytoscape in tools/cytoscape; installed once, cached),
 #   7. go test -race over every package, the Neo4j conformance and fault tests included (and, in
 #      cmd/failgraph, Apollo Client, urql and the graphql-http audit against a real server).
 #   8. the explorer: its bundle (web/dist) is what web/src builds to, and its browser tests pass
@@ -56,6 +58,9 @@ if [ -z "${FAILGRAPH_TEST_NEO4J_URI:-}" ]; then
   if [ -n "$started_neo4j" ]; then trap 'scripts/neo4j.sh stop >&2 || true' EXIT; fi
 fi
 echo "Neo4j for tests: $FAILGRAPH_TEST_NEO4J_URI" >&2
+
+step "export checkers (scripts/export-checkers.sh)"
+scripts/export-checkers.sh >/dev/null
 
 step "go test -race ./..."
 go test -race -count=1 -timeout 20m ./...

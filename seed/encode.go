@@ -100,10 +100,16 @@ func WriteDir(dir string, g *kg.Graph) error {
 	}
 	byKind := map[kg.Kind][]*kg.Node{}
 	for _, n := range g.Nodes {
+		if n.Kind.IsAtlas() {
+			return fmt.Errorf("node %q: the ATLAS layer is imported from an ATLAS release file, not written as seed", n.ID)
+		}
 		byKind[n.Kind] = append(byKind[n.Kind], n)
 	}
 	intentName, propName, knowName := inverse(intents), inverse(properties), inverse(knowledges)
 	for _, k := range kg.Kinds {
+		if k.IsAtlas() {
+			continue
+		}
 		section := sectionOf(k)
 		err := writeSection(filepath.Join(dir, section+".yaml"), section, len(byKind[k]), func(i int) any {
 			n := byKind[k][i]
@@ -136,7 +142,7 @@ func WriteDir(dir string, g *kg.Graph) error {
 		}
 	}
 	for _, t := range kg.RelTypes {
-		if t == kg.RelCites {
+		if t == kg.RelCites || t.IsAtlas() {
 			continue
 		}
 		es := rels[t]

@@ -5,6 +5,8 @@
 //	failgraph seed       load the seed into Neo4j
 //	failgraph load       measure the server under load, beside a bare HTTP floor and an abuser
 //	failgraph synth      make a synthetic graph of any size, as seed files or into Neo4j
+//	failgraph atlas      compare MITRE ATLAS releases; check the seed's crosswalk against one
+//	failgraph export     write the graph in the field's formats (STIX 2.1, Navigator, GraphML, ...)
 //
 // Run "failgraph --help" or "failgraph COMMAND --help" for details.
 package main
@@ -28,6 +30,8 @@ Usage:
   failgraph seed [flags]        load the seed into Neo4j (see failgraph seed --help)
   failgraph load [flags]        measure failgraph under load on loopback (see failgraph load --help)
   failgraph synth --nodes N     make a synthetic graph of N nodes (see failgraph synth --help)
+  failgraph atlas diff|check    compare ATLAS releases; check the seed's ATLAS ids (see failgraph atlas --help)
+  failgraph export --format F   write the graph as STIX 2.1, a Navigator layer, GraphML, ... (see failgraph export --help)
   failgraph --help              show this help
 
 Every flag of serve can also be set with a FAILGRAPH_* environment variable.
@@ -74,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLoad(ctx, args[1:], stdout, stderr)
 	case "synth":
 		return runSynth(ctx, args[1:], getenv, stdout, stderr)
+	case "atlas":
+		return runAtlas(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "failgraph: unknown command %q\n\n%s", args[0], usage)
 		return errUsage

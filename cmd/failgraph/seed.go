@@ -20,6 +20,7 @@ var seedSettings = append([]setting{
 		help: "delete every node and relationship the seed lacks, so that the database holds exactly the seed: true or false"},
 	{flag: "seed-dir", env: "FAILGRAPH_SEED_DIR", def: "",
 		help: "load the seed files of this directory instead of the seed embedded in the binary"},
+	atlasSetting,
 	{flag: "batch", env: "FAILGRAPH_SEED_BATCH", def: strconv.Itoa(neo4jstore.DefaultBatchSize),
 		help: "rows per UNWIND statement (1 to 100000)"},
 }, neo4jSettings...)
@@ -41,6 +42,7 @@ password comes only from FAILGRAPH_NEO4J_PASSWORD.
 type seedConfig struct {
 	Replace bool
 	SeedDir string
+	Atlas   string
 	Batch   int
 	Neo4j   neo4jstore.Config
 }
@@ -63,6 +65,7 @@ func parseSeedConfig(args []string, getenv func(string) string, stderr io.Writer
 	}
 	c.Replace = replace
 	c.SeedDir, _ = get("seed-dir")
+	c.Atlas, _ = get("atlas")
 	v, src = get("batch")
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 100000 {
@@ -89,6 +92,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	g, err := loadSeed(c.SeedDir, stderr)
 	if err != nil {
+		return err
+	}
+	if g, err = withAtlas(c.Atlas, g, stderr); err != nil {
 		return err
 	}
 	start := time.Now()

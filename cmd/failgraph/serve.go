@@ -28,6 +28,7 @@ var serveSettings = append([]setting{
 		help: "where the graph lives: memory (the seed, in this process) or neo4j"},
 	{flag: "seed-dir", env: "FAILGRAPH_SEED_DIR", def: "",
 		help: "with --store memory, serve the seed files of this directory instead of the seed embedded in the binary"},
+	atlasSetting,
 	{flag: "cors-origins", env: "FAILGRAPH_CORS_ORIGINS", def: strings.Join(server.DefaultCORSOrigins, ","),
 		help: "browser origins allowed to call the API, comma-separated scheme://host[:port]; * allows any origin (never with credentials); an empty --cors-origins= allows none"},
 	{flag: "introspection", env: "FAILGRAPH_INTROSPECTION", def: "true", boolean: true,
@@ -89,6 +90,7 @@ type serveConfig struct {
 	Addr            string
 	Store           string
 	SeedDir         string
+	Atlas           string // an ATLAS.yaml to load beside the seed (memory store)
 	ShutdownTimeout time.Duration
 	LogFormat       string
 	LogLevel        slog.Level
@@ -127,6 +129,10 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 
 	c.SeedDir, _ = get("seed-dir")
+	c.Atlas, src = get("atlas")
+	if c.Atlas != "" && c.Store == storeNeo4j {
+		return c, fmt.Errorf("%s: serve --store neo4j serves what the database holds; load ATLAS into it with failgraph seed --atlas", src)
+	}
 
 	c.Server = server.DefaultConfig()
 	origins, src := get("cors-origins")
@@ -334,6 +340,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if g, err = loadSeed(c.SeedDir, stderr); err != nil {
 			return err
 		}
+	}
+	if g, err = withAtlas(c.Atlas, g, stderr); err != nil {
+		return err
 	}
 	store, err := openStore(ctx, storeConfig{Kind: c.Store, Seed: g, Neo4j: c.Neo4j}, log)
 	if err != nil {

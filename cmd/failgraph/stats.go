@@ -153,12 +153,18 @@ func StatsMarkdown(g *kg.Graph) string {
 	}
 	var rows [][2]string
 	for _, k := range kg.Kinds {
+		if k.IsAtlas() {
+			continue // never in the seed: imported from an ATLAS release file (docs/ATLAS.md)
+		}
 		rows = append(rows, [2]string{string(k), fmt.Sprint(nodes[k])})
 	}
 	rows = append(rows, [2]string{"**all nodes**", fmt.Sprint(len(g.Nodes))})
 	table("Node kind", "count", rows)
 	rows = nil
 	for _, t := range kg.RelTypes {
+		if t.IsAtlas() {
+			continue
+		}
 		rows = append(rows, [2]string{string(t), fmt.Sprint(edges[t])})
 	}
 	rows = append(rows, [2]string{"**all edges**", fmt.Sprint(len(g.Edges))})

@@ -67,18 +67,40 @@ func summarize(g *kg.Graph) string {
 		edges[e.Type]++
 	}
 	s := fmt.Sprintf("%d nodes (", len(g.Nodes))
-	for i, k := range kg.Kinds {
+	for i, k := range seedKinds() {
 		if i > 0 {
 			s += ", "
 		}
 		s += fmt.Sprintf("%s %d", k, nodes[k])
 	}
 	s += fmt.Sprintf("), %d edges (", len(g.Edges))
-	for i, t := range kg.RelTypes {
+	for i, t := range seedRels() {
 		if i > 0 {
 			s += ", "
 		}
 		s += fmt.Sprintf("%s %d", t, edges[t])
 	}
 	return s + ")"
+}
+
+// seedKinds and seedRels are the kinds and relation types seed files can hold: the ATLAS layer is
+// imported from an ATLAS release file (docs/ATLAS.md), never validated as seed.
+func seedKinds() []kg.Kind {
+	var out []kg.Kind
+	for _, k := range kg.Kinds {
+		if !k.IsAtlas() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func seedRels() []kg.RelType {
+	var out []kg.RelType
+	for _, t := range kg.RelTypes {
+		if !t.IsAtlas() {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -234,7 +234,7 @@ func Wrap(n *kg.Node) Node {
 	case kg.KindStakeholder:
 		return NewStakeholder(n)
 	}
-	return nil
+	return wrapAtlas(n)
 }
 
 // Nodes wraps every node of ns that is not nil, in order.

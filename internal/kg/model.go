@@ -22,7 +22,8 @@ const (
 )
 
 // Kinds lists every node kind in a fixed order.
-var Kinds = []Kind{KindFailureMode, KindCapability, KindAsset, KindMitigation, KindLegal, KindReference, KindStakeholder}
+var Kinds = []Kind{KindFailureMode, KindCapability, KindAsset, KindMitigation, KindLegal, KindReference, KindStakeholder,
+	KindAtlasTactic, KindAtlasTechnique, KindAtlasMitigation, KindAtlasCaseStudy}
 
 // Valid reports whether k is one of Kinds.
 func (k Kind) Valid() bool {
@@ -50,7 +51,8 @@ const (
 )
 
 // RelTypes lists every relation type in a fixed order.
-var RelTypes = []RelType{RelSubtypeOf, RelRequires, RelTargets, RelMitigates, RelProtects, RelRaises, RelCites, RelConcernedWith}
+var RelTypes = []RelType{RelSubtypeOf, RelRequires, RelTargets, RelMitigates, RelProtects, RelRaises, RelCites, RelConcernedWith,
+	RelAchieves, RelSubtechniqueOf, RelCounters, RelUses, RelCorrespondsTo}
 
 // Valid reports whether r is one of RelTypes.
 func (r RelType) Valid() bool {
@@ -70,6 +72,13 @@ var relSchema = map[RelType]Endpoints{
 	RelRaises:        {KindFailureMode, KindLegal},
 	RelCites:         {"", KindReference},
 	RelConcernedWith: {KindStakeholder, ""},
+
+	// The ATLAS layer (atlas.go).
+	RelAchieves:       {KindAtlasTechnique, KindAtlasTactic},
+	RelSubtechniqueOf: {KindAtlasTechnique, KindAtlasTechnique},
+	RelCounters:       {KindAtlasMitigation, KindAtlasTechnique},
+	RelUses:           {KindAtlasCaseStudy, KindAtlasTechnique},
+	RelCorrespondsTo:  {"", ""},
 }
 
 // Schema returns the endpoint kinds of r and whether r is known.
@@ -217,6 +226,14 @@ type Node struct {
 
 	// Stakeholder
 	Questions []string
+
+	// The ATLAS kinds (atlas.go): the object's ATLAS id, the release it was imported from and, for
+	// techniques and case studies, their maturity, type and date. URL links to ATLAS's page.
+	AtlasID       string
+	AtlasRelease  string
+	Maturity      string // AtlasTechnique: feasible, demonstrated or realized
+	CaseStudyType string // AtlasCaseStudy: incident or exercise
+	IncidentDate  string // AtlasCaseStudy: YYYY-MM-DD as ATLAS gives it
 }
 
 // Clone returns a deep copy of n, so that stores can hand nodes out without sharing memory.

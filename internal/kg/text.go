@@ -62,6 +62,9 @@ type DocField struct {
 // Document returns the searchable fields of n.
 func Document(n *Node) []DocField {
 	ids := []string{n.ID}
+	if n.AtlasID != "" {
+		ids = append(ids, n.AtlasID)
+	}
 	for _, x := range n.ExternalIDs {
 		ids = append(ids, x.ID, x.Name)
 	}

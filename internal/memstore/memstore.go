@@ -29,10 +29,13 @@ type graph struct {
 	nodes  map[string]*kg.Node
 	byKind map[kg.Kind][]*kg.Node // NodeLess order
 	byID   map[kg.Kind][]*kg.Node // id order, for keyset pagination
-	// Each edge is held once, in edges; a node's outgoing and incoming edges are indexes into it,
-	// each list in EdgeLess order. A node's edges in both directions are the merge of the two lists,
-	// made when asked: holding them a third time would cost more memory than merging costs time.
-	edges  []kg.Edge
+	// Each edge is held once, in edges, compactly (see edge); a node's outgoing and incoming edges
+	// are indexes into it, each list in EdgeLess order. A node's edges in both directions are the
+	// merge of the two lists, made when asked: holding them a third time would cost more memory
+	// than merging costs time.
+	edges  []edge
+	refs   []int32  // the references of every edge, as positions in all (see edge.refs)
+	extra  []string // references that name no node of the graph (the seed validator refuses them)
 	out    map[string][]int32
 	in     map[string][]int32
 	all    []*kg.Node         // every node, in the order of the graph loaded
@@ -78,15 +81,17 @@ func build(g *kg.Graph) (*graph, error) {
 		nodes:  make(map[string]*kg.Node, len(g.Nodes)),
 		byKind: map[kg.Kind][]*kg.Node{},
 		byID:   map[kg.Kind][]*kg.Node{},
-		edges:  make([]kg.Edge, 0, len(g.Edges)),
+		edges:  make([]edge, 0, len(g.Edges)),
 		out:    map[string][]int32{},
 		in:     map[string][]int32{},
 		all:    make([]*kg.Node, 0, len(g.Nodes)),
 		index:  map[string][]int32{},
 		stats:  kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}},
 	}
-	for _, n := range g.Nodes {
-		c := n.Clone()
+	// One batch copy: the nodes in one array and their slices in shared backing arrays, rather
+	// than a dozen allocations per node, each rounded up to its size class.
+	clones := cloneNodes(g.Nodes)
+	for _, c := range clones {
 		ng.nodes[c.ID] = c
 		ng.all = append(ng.all, c)
 		ng.byKind[c.Kind] = append(ng.byKind[c.Kind], c)
@@ -98,27 +103,30 @@ func build(g *kg.Graph) (*graph, error) {
 	if len(g.Edges) > math.MaxInt32 {
 		return nil, kg.Errorf(kg.EINVALID, "", "%d edges: at most %d", len(g.Edges), math.MaxInt32)
 	}
+	pos := make(map[string]int32, len(ng.all))
+	for i, n := range ng.all {
+		pos[n.ID] = int32(i)
+	}
 	for _, e := range g.Edges {
 		src, tgt := ng.nodes[e.Source], ng.nodes[e.Target]
-		// The strings of an edge share the memory of the node ids and type names they repeat.
-		c := kg.Edge{Type: relType(e.Type), Source: src.ID, Target: tgt.ID, Note: e.Note, Strength: e.Strength}
-		if len(e.Refs) > 0 {
-			c.Refs = make([]string, len(e.Refs))
-			for i, r := range e.Refs {
-				if n := ng.nodes[r]; n != nil {
-					r = n.ID
-				}
-				c.Refs[i] = r
+		c := edge{note: e.Note, strength: e.Strength, src: pos[src.ID], tgt: pos[tgt.ID],
+			typ: uint8(slices.Index(kg.RelTypes, e.Type)), refOff: int32(len(ng.refs)), refN: int32(len(e.Refs))}
+		for _, r := range e.Refs {
+			p, ok := pos[r]
+			if !ok {
+				p = -1 - int32(len(ng.extra))
+				ng.extra = append(ng.extra, r)
 			}
+			ng.refs = append(ng.refs, p)
 		}
-		c.ID = kg.EdgeID(c.Type, c.Source, c.Target)
 		i := int32(len(ng.edges))
 		ng.edges = append(ng.edges, c)
-		ng.out[c.Source] = append(ng.out[c.Source], i)
-		ng.in[c.Target] = append(ng.in[c.Target], i)
-		ng.stats.Edges[c.Type]++
+		ng.out[src.ID] = append(ng.out[src.ID], i)
+		ng.in[tgt.ID] = append(ng.in[tgt.ID], i)
+		ng.stats.Edges[e.Type]++
 	}
-	less := func(a, b int32) int { return kg.CompareEdges(ng.edges[a], ng.edges[b]) }
+	ng.refs = slices.Clip(ng.refs)
+	less := func(a, b int32) int { return ng.compare(&ng.edges[a], &ng.edges[b]) }
 	for _, m := range []map[string][]int32{ng.out, ng.in} {
 		for id, is := range m {
 			slices.SortFunc(is, less)
@@ -259,23 +267,67 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	if err != nil {
 		return nil, err
 	}
-	var c edgeCopier
+	c := edgeCopier{g: g}
 	for _, id := range ids {
 		g.each(id, dir, types, c.count)
 	}
 	c.alloc()
 	out := make(map[string][]kg.Edge, len(ids))
 	for _, id := range ids {
-		out[id] = c.copy(g, id, dir, types)
+		out[id] = c.copy(id, dir, types)
 	}
+	c.finish()
 	return out, nil
+}
+
+// edge is one edge as the store holds it: 48 bytes and its references, where a kg.Edge takes 120
+// and its id and references' strings. Endpoints and references are positions in graph.all, the
+// type a position in kg.RelTypes; copies out are whole kg.Edge values (edgeCopier).
+type edge struct {
+	note         string
+	strength     kg.Strength
+	refOff, refN int32 // the edge's references: graph.refs[refOff:refOff+refN]
+	src, tgt     int32
+	typ          uint8
+}
+
+func (g *graph) typeOf(e *edge) kg.RelType { return kg.RelTypes[e.typ] }
+func (g *graph) source(e *edge) string     { return g.all[e.src].ID }
+func (g *graph) target(e *edge) string     { return g.all[e.tgt].ID }
+
+// ref returns the id of the i-th reference of e.
+func (g *graph) ref(e *edge, i int32) string {
+	p := g.refs[e.refOff+i]
+	if p < 0 {
+		return g.extra[-1-p]
+	}
+	return g.all[p].ID
+}
+
+// other returns the endpoint of e that is not id.
+func (g *graph) other(e *edge, id string) string {
+	if s := g.source(e); s != id {
+		return s
+	}
+	return g.target(e)
+}
+
+// compare orders edges as kg.EdgeLess does: by type, source, then target.
+func (g *graph) compare(a, b *edge) int {
+	if a.typ != b.typ {
+		return strings.Compare(string(g.typeOf(a)), string(g.typeOf(b)))
+	}
+	if c := strings.Compare(g.source(a), g.source(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(g.target(a), g.target(b))
 }
 
 // each calls f with every edge of id in direction dir whose type is in types (all when empty), in
 // EdgeLess order. Under Both, a loop comes twice, once as an outgoing and once as an incoming edge.
-func (g *graph) each(id string, dir kg.Direction, types []kg.RelType, f func(*kg.Edge)) {
+func (g *graph) each(id string, dir kg.Direction, types []kg.RelType, f func(*edge)) {
 	keep := func(i int32) {
-		if e := &g.edges[i]; len(types) == 0 || hasType(types, e.Type) {
+		if e := &g.edges[i]; len(types) == 0 || hasType(types, g.typeOf(e)) {
 			f(e)
 		}
 	}
@@ -291,7 +343,7 @@ func (g *graph) each(id string, dir kg.Direction, types []kg.RelType, f func(*kg
 	default:
 		out, in := g.out[id], g.in[id]
 		for len(out) > 0 || len(in) > 0 {
-			if len(in) == 0 || len(out) > 0 && !kg.EdgeLess(g.edges[in[0]], g.edges[out[0]]) {
+			if len(in) == 0 || len(out) > 0 && g.compare(&g.edges[in[0]], &g.edges[out[0]]) >= 0 {
 				keep(out[0])
 				out = out[1:]
 			} else {
@@ -303,36 +355,57 @@ func (g *graph) each(id string, dir kg.Direction, types []kg.RelType, f func(*kg
 }
 
 // edgeCopier copies edges out of the store in two passes: count, then copy into one backing array
-// of edges and one of refs, each slice capped at its length so that a caller appending to one
-// cannot write into its neighbour's.
+// of edges, one of refs and one string of ids, each slice capped at its length so that a caller
+// appending to one cannot write into its neighbour's. finish gives the copies their ids.
 type edgeCopier struct {
-	nEdges, nRefs int
-	edges         []kg.Edge
-	refs          []string
+	g                   *graph
+	nEdges, nRefs, nIDs int
+	edges               []kg.Edge
+	refs                []string
+	ids                 []byte
+	idEnds              []int
 }
 
-func (c *edgeCopier) count(e *kg.Edge) {
+func (c *edgeCopier) count(e *edge) {
 	c.nEdges++
-	c.nRefs += len(e.Refs)
+	c.nRefs += int(e.refN)
+	c.nIDs += len(c.g.typeOf(e)) + len(c.g.source(e)) + len(c.g.target(e)) + 2
 }
 
 func (c *edgeCopier) alloc() {
 	c.edges = make([]kg.Edge, 0, c.nEdges)
 	c.refs = make([]string, 0, c.nRefs)
+	c.ids = make([]byte, 0, c.nIDs)
+	c.idEnds = make([]int, 0, c.nEdges)
 }
 
-func (c *edgeCopier) copy(g *graph, id string, dir kg.Direction, types []kg.RelType) []kg.Edge {
+func (c *edgeCopier) copy(id string, dir kg.Direction, types []kg.RelType) []kg.Edge {
+	g := c.g
 	start := len(c.edges)
-	g.each(id, dir, types, func(e *kg.Edge) {
-		cp := *e
-		if e.Refs != nil {
+	g.each(id, dir, types, func(e *edge) {
+		cp := kg.Edge{Type: g.typeOf(e), Source: g.source(e), Target: g.target(e), Note: e.note, Strength: e.strength}
+		if e.refN > 0 {
 			r := len(c.refs)
-			c.refs = append(c.refs, e.Refs...)
+			for i := range e.refN {
+				c.refs = append(c.refs, g.ref(e, i))
+			}
 			cp.Refs = c.refs[r:len(c.refs):len(c.refs)]
 		}
+		c.ids = append(append(append(append(append(c.ids, cp.Type...), ':'), cp.Source...), ':'), cp.Target...)
+		c.idEnds = append(c.idEnds, len(c.ids))
 		c.edges = append(c.edges, cp)
 	})
 	return c.edges[start:len(c.edges):len(c.edges)]
+}
+
+// finish sets the ids of every copy, kg.EdgeID's, as substrings of one string.
+func (c *edgeCopier) finish() {
+	all := string(c.ids)
+	prev := 0
+	for i, end := range c.idEnds {
+		c.edges[i].ID = all[prev:end]
+		prev = end
+	}
 }
 
 // Expand implements kg.Store: one read of the snapshot for the whole plan.
@@ -354,15 +427,16 @@ func (g *graph) expand(ids []string, plan kg.Plan) *kg.Expansion {
 		x.visit(id, plan)
 	}
 	// Copy out: the edges of every key into shared backing arrays, the nodes in one batch.
-	var c edgeCopier
+	c := edgeCopier{g: g}
 	for k, r := range x.keys {
 		g.each(k.ID, k.Dir, r.types, c.count)
 	}
 	c.alloc()
 	out := &kg.Expansion{Nodes: make(map[string]*kg.Node, len(x.nodes)), Edges: make(map[kg.EdgeKey][]kg.Edge, len(x.keys))}
 	for k, r := range x.keys {
-		out.Edges[k] = c.copy(g, k.ID, k.Dir, r.types)
+		out.Edges[k] = c.copy(k.ID, k.Dir, r.types)
 	}
+	c.finish()
 	ns := make([]*kg.Node, 0, len(x.nodes))
 	for _, n := range x.nodes {
 		ns = append(ns, n)
@@ -416,13 +490,13 @@ func (x *expander) visit(id string, plan kg.Plan) {
 		if !st.Nodes && !st.Refs {
 			continue
 		}
-		x.g.each(id, st.Dir, st.Types, func(e *kg.Edge) {
+		x.g.each(id, st.Dir, st.Types, func(e *edge) {
 			if st.Nodes {
-				x.visit(e.Other(id), st.Next)
+				x.visit(x.g.other(e, id), st.Next)
 			}
 			if st.Refs {
-				for _, r := range e.Refs {
-					x.visit(r, st.RefNext)
+				for i := range e.refN {
+					x.visit(x.g.ref(e, i), st.RefNext)
 				}
 			}
 		})
@@ -499,14 +573,6 @@ func carve[T any](buf *[]T, s []T) []T {
 	i := len(*buf)
 	*buf = append(*buf, s...)
 	return (*buf)[i:len(*buf):len(*buf)]
-}
-
-// relType returns the allowlist's own copy of t, so that edges share it.
-func relType(t kg.RelType) kg.RelType {
-	if i := slices.Index(kg.RelTypes, t); i >= 0 {
-		return kg.RelTypes[i]
-	}
-	return t
 }
 
 func hasType(ts []kg.RelType, t kg.RelType) bool {

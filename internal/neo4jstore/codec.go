@@ -46,6 +46,11 @@ const (
 	pRefType                     = "refType"
 	pQuestions                   = "questions"
 	pSearchText                  = "searchText"
+	pAtlasID                     = "atlasId"
+	pAtlasRelease                = "atlasRelease"
+	pMaturity                    = "maturity"
+	pCaseStudyType               = "caseStudyType"
+	pIncidentDate                = "incidentDate"
 
 	pNote     = "note"
 	pStrength = "strength"
@@ -136,6 +141,11 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	str(pURL, n.URL)
 	str(pRefType, string(n.RefType))
 	list(pQuestions, n.Questions)
+	str(pAtlasID, n.AtlasID)
+	str(pAtlasRelease, n.AtlasRelease)
+	str(pMaturity, n.Maturity)
+	str(pCaseStudyType, n.CaseStudyType)
+	str(pIncidentDate, n.IncidentDate)
 	str(pSearchText, strings.Join(kg.DocumentTokens(n), " "))
 	return p, nil
 }
@@ -318,6 +328,11 @@ func decodeNode(labels []string, m map[string]any) (*kg.Node, error) {
 	n.URL = p.str(pURL)
 	n.RefType = kg.RefType(p.str(pRefType))
 	n.Questions = p.list(pQuestions)
+	n.AtlasID = p.str(pAtlasID)
+	n.AtlasRelease = p.str(pAtlasRelease)
+	n.Maturity = p.str(pMaturity)
+	n.CaseStudyType = p.str(pCaseStudyType)
+	n.IncidentDate = p.str(pIncidentDate)
 	if p.err != nil {
 		return nil, fmt.Errorf("node %q: %w", n.ID, p.err)
 	}

@@ -170,6 +170,7 @@ func TestNilAndEmptySurvive(t *testing.T) {
 		Category:    "c", Implies: []string{"i"}, Lifecycle: []string{"l"}, Jurisdiction: "EU", Instrument: "in", Citation: "ci",
 		Year: 2020, Title: "t", Authors: []string{"au"}, Venue: "v", DOI: "10.1/x", ArXiv: "1234.5678", URL: "https://u",
 		RefType: "paper", Questions: []string{"q?"},
+		AtlasID: "AML.T0020", AtlasRelease: "5.6.0", Maturity: "realized", CaseStudyType: "incident", IncidentDate: "2020-01-01",
 	}
 	empty := &kg.Node{
 		ID: "empty", Kind: kg.KindMitigation, Aliases: []string{}, Notes: []string{}, Compromises: []kg.SecurityProperty{},

@@ -32,12 +32,14 @@ type Example struct {
 }
 
 // Examples open in GraphiQL, one tab each: what a researcher, a front-end developer, an ML engineer
-// and a policy analyst would ask first.
+// and a policy analyst would ask first. Every variable of an example has a default value equal to
+// its entry in Variables: GraphiQL 4 fills the variables editor of the first tab only after a tab
+// switch, and an example must run as it opens (TestGraphiQLExamplesRunAsTheyOpen).
 var Examples = []Example{
 	{
 		Title: "researcher",
 		Query: `# A researcher: find a failure mode, read what supports it, and look around it.
-query Researcher($q: String!, $id: ID!) {
+query Researcher($q: String! = "poisoning", $id: ID! = "poisoning") {
   search(query: $q, kinds: [FAILURE_MODE], first: 5) {
     pageInfo { hasNextPage endCursor }
     edges { score node { id name summary } }
@@ -66,7 +68,7 @@ query Researcher($q: String!, $id: ID!) {
 	{
 		Title: "frontend",
 		Query: `# A front end: render any node by kind, and page through the literature.
-query Frontend($id: ID!, $after: String) {
+query Frontend($id: ID! = "poisoning", $after: String = null) {
   node(id: $id) {
     __typename
     id
@@ -89,7 +91,7 @@ query Frontend($id: ID!, $after: String) {
 	{
 		Title: "ML engineer",
 		Query: `# An ML engineer: what threatens these assets, and the fewest mitigations that answer it.
-query ThreatModel($assets: [ID!]!) {
+query ThreatModel($assets: [ID!]! = ["training-data", "model-weights"]) {
   threatModel(assets: $assets) {
     coverMethod
     failureModes { id name compromises }
@@ -104,7 +106,7 @@ query ThreatModel($assets: [ID!]!) {
 	{
 		Title: "policy analyst",
 		Query: `# A policy analyst: which failure modes raise questions under which laws.
-query Policy($jurisdiction: String, $fm: ID!) {
+query Policy($jurisdiction: String = "US", $fm: ID! = "model-inversion") {
   legalMatrix(jurisdiction: $jurisdiction) {
     columns { id name instrument citation }
     rows { id name }
@@ -126,6 +128,7 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>failgraph · GraphiQL</title>
+<link rel="icon" type="image/svg+xml" href="{{.Favicon}}">
 <style>body{margin:0}#graphiql{height:100vh}.loading{height:100%;display:flex;align-items:center;justify-content:center;font:2rem sans-serif}</style>
 <script src="{{.React.URL}}" integrity="{{.React.Integrity}}"></script>
 <script src="{{.ReactDOM.URL}}" integrity="{{.ReactDOM.Integrity}}"></script>
@@ -151,6 +154,16 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 </body>
 </html>
 `))
+
+// favicon is the page's icon, inline, so that it needs no route of its own: three nodes and the
+// edges between them, one of them broken.
+const favicon = template.URL(`data:image/svg+xml,` +
+	`%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E` +
+	`%3Cpath d='M8 24L16 8L24 24' stroke='%23555' stroke-width='2.5' fill='none'/%3E` +
+	`%3Cpath d='M11 24H21' stroke='%23c0392b' stroke-width='2.5' stroke-dasharray='3 2'/%3E` +
+	`%3Ccircle cx='16' cy='8' r='4.5' fill='%23e10098'/%3E` +
+	`%3Ccircle cx='8' cy='24' r='4.5' fill='%232c7be5'/%3E` +
+	`%3Ccircle cx='24' cy='24' r='4.5' fill='%23c0392b'/%3E%3C/svg%3E`)
 
 // assetParam is the query parameter that names an asset on the GraphiQL route.
 const assetParam = "asset"
@@ -273,8 +286,9 @@ func graphiql(endpoint string) http.Handler {
 	data := struct {
 		Endpoint                                 string
 		Tabs                                     []Example
+		Favicon                                  template.URL
 		React, ReactDOM, GraphiQLCSS, GraphiQLJS *asset
-	}{endpoint, Examples, reactJS, reactDOMJS, graphiqlCSS, graphiqlJS}
+	}{endpoint, Examples, favicon, reactJS, reactDOMJS, graphiqlCSS, graphiqlJS}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if q := r.URL.Query(); q.Has(assetParam) {
 			a := assetsByName[q.Get(assetParam)]

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -34,6 +35,7 @@ func pageAssets(t *testing.T, ts *testServer, path string, want int) []pageAsset
 		t.Fatalf("GET %s: %d", path, resp.StatusCode)
 	}
 	var assets []pageAsset
+	icon := false
 	for _, m := range tagRE.FindAllStringSubmatch(page, -1) {
 		attrs := map[string]string{}
 		for _, a := range attrRE.FindAllStringSubmatch(m[0], -1) {
@@ -43,8 +45,15 @@ func pageAssets(t *testing.T, ts *testServer, path string, want int) []pageAsset
 		if m[1] == "link" {
 			ref = attrs["href"]
 		}
-		if ref == "" || attrs["rel"] == "icon" {
-			continue // the inline script; an icon (browsers take no integrity on icons)
+		if ref == "" {
+			continue // the inline script
+		}
+		if attrs["rel"] == "icon" { // browsers take no integrity on icons
+			if u, err := url.Parse(ref); !strings.HasPrefix(ref, "data:image/svg+xml,") && (err != nil || u.Scheme != "" || u.Host != "") {
+				t.Errorf("the favicon is %q, want an inline SVG or a local URL", ref)
+			}
+			icon = true
+			continue
 		}
 		if strings.Contains(ref, "http://") || strings.Contains(ref, "https://") || strings.HasPrefix(ref, "//") {
 			t.Errorf("the page loads %s from another host: %s", m[1], m[0])
@@ -58,6 +67,9 @@ func pageAssets(t *testing.T, ts *testServer, path string, want int) []pageAsset
 			t.Errorf("%s has no integrity attribute", m[0])
 		}
 		assets = append(assets, pageAsset{m[1], ref, attrs["integrity"]})
+	}
+	if !icon {
+		t.Error("the page has no favicon")
 	}
 	if strings.Contains(page, "cdn.jsdelivr.net") {
 		t.Error("the page still names the CDN")
@@ -165,5 +177,27 @@ func TestGraphiQLOldAssetAddress(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || sri([]byte(body)) != a.integrity {
 			t.Errorf("old address /?asset=%s: %d, %d bytes hashing to %s, want %s", name, resp.StatusCode, len(body), sri([]byte(body)), a.integrity)
 		}
+	}
+}
+
+// TestGraphiQLExamplesRunAsTheyOpen: every example tab answers without errors both with no
+// variables at all (what GraphiQL 4 sends from the first tab on a first visit) and with the
+// variables the tab shows, and the two answers are the same.
+func TestGraphiQLExamplesRunAsTheyOpen(t *testing.T) {
+	ts := newTestServer(t, server.DefaultConfig(), shippedStore(t))
+	for _, ex := range server.Examples {
+		t.Run(ex.Title, func(t *testing.T) {
+			var vars map[string]any
+			if ex.Variables != "" {
+				if err := json.Unmarshal([]byte(ex.Variables), &vars); err != nil {
+					t.Fatalf("variables are not JSON: %v", err)
+				}
+			}
+			bare := ts.mustData(t, ex.Query, nil)
+			shown := ts.mustData(t, ex.Query, vars)
+			if string(bare) != string(shown) {
+				t.Errorf("the tab answers differently without its variables (the query's defaults differ from the variables shown)")
+			}
+		})
 	}
 }

@@ -352,3 +352,29 @@ func TestOutOfRangeArgumentsAreBadUserInputNamingTheArgument(t *testing.T) {
 		})
 	}
 }
+
+// TestVariableErrorsNameTheVariableAndItsType: a missing or wrong variable is refused naming the
+// variable and the type the operation declares for it.
+func TestVariableErrorsNameTheVariableAndItsType(t *testing.T) {
+	ts := newTestServer(t, server.DefaultConfig(), minimalStore(t))
+	tests := []struct {
+		query string
+		vars  map[string]any
+		want  string
+	}{
+		{`query($id: ID!) { failureMode(id: $id) { id } }`, nil,
+			`variable "$id" of type "ID!" must be defined (send it in "variables", or give it a default in the query)`},
+		{`query Q($q: String!, $first: Int) { search(query: $q, first: $first) { edges { score } } }`, map[string]any{"first": 3},
+			`variable "$q" of type "String!" must be defined`},
+		{`query($id: ID!) { failureMode(id: $id) { id } }`, map[string]any{"id": nil},
+			`variable "$id" of type "ID!": cannot be null`},
+		{`query($k: [NodeKind!]) { search(query: "x", kinds: $k) { edges { score } } }`, map[string]any{"k": []any{"FAILURE_MODE", "NOPE"}},
+			`variable "$k" of type "[NodeKind!]" at [1]: `},
+	}
+	for _, tt := range tests {
+		r := ts.post(t, tt.query, tt.vars)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" || !strings.HasPrefix(r.Errors[0].Message, tt.want) {
+			t.Errorf("%s %v: errors %+v, want a message starting %q", tt.query, tt.vars, r.Errors, tt.want)
+		}
+	}
+}

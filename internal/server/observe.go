@@ -208,6 +208,8 @@ func handlerLabel(path string) string {
 		return "metrics"
 	case strings.HasPrefix(path, PathPprof):
 		return "pprof"
+	case strings.HasPrefix(path, PathExport):
+		return "export"
 	}
 	return "other"
 }

@@ -211,6 +211,8 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET "+pathExplorerFiles+"{name}", explorerFile)
 	mux.HandleFunc("GET "+PathHealth, healthz)
 	mux.Handle("GET "+PathReady, readyz(store, log))
+	mux.Handle("GET "+PathExport+"{format}", chain(exportHandler(store, log),
+		admit(cfg.MaxInFlight, cfg.QueueWait, m), timeout(cfg.Timeout)))
 	if cfg.Metrics {
 		mux.Handle("GET "+PathMetrics, promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 			ErrorLog:            slog.NewLogLogger(log.Handler(), slog.LevelWarn),

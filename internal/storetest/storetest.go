@@ -43,6 +43,12 @@ func Run(t *testing.T, newStore func(t *testing.T, g *kg.Graph) kg.Store) {
 		t.Run("traverse", func(t *testing.T) { testTraversals(t, s) })
 		t.Run("cancelled", func(t *testing.T) { testCancelled(t, s) })
 	})
+	t.Run("atlas", func(t *testing.T) {
+		g := WithAtlas(t)
+		s := newStore(t, CloneGraph(g))
+		t.Run("graph", func(t *testing.T) { testGraph(t, s, g) })
+		t.Run("layer", func(t *testing.T) { testAtlas(t, s) })
+	})
 }
 
 // Minimal loads the seed fixture seed/testdata/minimal, found from the module root.

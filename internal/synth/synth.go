@@ -19,6 +19,30 @@ import (
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
+// seedKinds and seedRels are the kinds and relation types seed files hold: the ATLAS layer
+// (kg.Kind.IsAtlas) is imported from an ATLAS release file, never written as seed, so it is never
+// generated either.
+var (
+	seedKinds = func() []kg.Kind {
+		var out []kg.Kind
+		for _, k := range kg.Kinds {
+			if !k.IsAtlas() {
+				out = append(out, k)
+			}
+		}
+		return out
+	}()
+	seedRels = func() []kg.RelType {
+		var out []kg.RelType
+		for _, t := range kg.RelTypes {
+			if !t.IsAtlas() {
+				out = append(out, t)
+			}
+		}
+		return out
+	}()
+)
+
 // CrossShare is the share of the random (not required) edges whose far end is in another block.
 const CrossShare = 0.05
 
@@ -115,7 +139,7 @@ func (g *generator) kindCounts(size int) map[kg.Kind]int {
 	}
 	var rems []rem
 	left := size
-	for _, k := range kg.Kinds {
+	for _, k := range seedKinds {
 		exact := float64(size) * float64(g.mix.Nodes[k]) / float64(g.mix.Total)
 		minimum := 1
 		if k == kg.KindReference {
@@ -133,7 +157,7 @@ func (g *generator) kindCounts(size int) map[kg.Kind]int {
 	}
 	for left < 0 { // the minimums took more than their share: take it back from the largest kinds
 		big := kg.KindReference
-		for _, k := range kg.Kinds {
+		for _, k := range seedKinds {
 			if counts[k] > counts[big] {
 				big = k
 			}
@@ -174,7 +198,7 @@ func (g *generator) addNodes(b, size int) {
 	subtypes := fms * g.mix.Subtypes / max(1, g.mix.Nodes[kg.KindFailureMode])
 	subtypes = min(subtypes, fms-1) // a subtype needs a numbered parent
 	unintended := fms * g.mix.Unintended / max(1, g.mix.Nodes[kg.KindFailureMode])
-	for _, k := range kg.Kinds {
+	for _, k := range seedKinds {
 		for i := 0; i < counts[k]; i++ {
 			n := &kg.Node{ID: fmt.Sprintf("%s-%d-%d", prefixes[k], b, i), Kind: k,
 				Name: strings.TrimSuffix(g.sentence(3), "."), Summary: g.sentence(24)}
@@ -304,7 +328,7 @@ func (g *generator) other(b int, k kg.Kind) *kg.Node {
 	}
 	bl := g.blocks[b]
 	if k == "" {
-		k = kg.Kinds[g.r.IntN(len(kg.Kinds))]
+		k = seedKinds[g.r.IntN(len(seedKinds))]
 	}
 	return pick(g.r, bl.byKind[k])
 }
@@ -315,7 +339,7 @@ func (g *generator) addEdges(b int) []kg.Edge {
 	local := func(k kg.Kind) *kg.Node { return pick(g.r, bl.byKind[k]) }
 
 	// What the seed's rules require of every node: its own citations first, then its claims.
-	for _, k := range kg.Kinds {
+	for _, k := range seedKinds {
 		if k == kg.KindReference {
 			continue
 		}
@@ -371,7 +395,7 @@ func (g *generator) addEdges(b int) []kg.Edge {
 	for _, v := range bl.byKind {
 		size += len(v)
 	}
-	for _, t := range kg.RelTypes {
+	for _, t := range seedRels {
 		want := int(float64(g.mix.Edges[t])*float64(size)/float64(g.mix.Total) + 0.5)
 		ends, _ := kg.Schema(t)
 		for tries := 0; s.counts[t] < want && tries < 20*want; tries++ {
@@ -382,7 +406,7 @@ func (g *generator) addEdges(b int) []kg.Edge {
 			}
 			sk := ends.Source
 			for sk == "" || sk == kg.KindReference { // references cite nothing in the seed
-				sk = kg.Kinds[g.r.IntN(len(kg.Kinds))]
+				sk = seedKinds[g.r.IntN(len(seedKinds))]
 			}
 			src := local(sk)
 			if t == kg.RelCites {

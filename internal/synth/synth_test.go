@@ -67,6 +67,9 @@ func TestGenerateKeepsTheMix(t *testing.T) {
 	}
 	got := synth.MixOf(g)
 	for _, k := range kg.Kinds {
+		if k.IsAtlas() {
+			continue // never generated: the ATLAS layer comes from an ATLAS release file
+		}
 		want := float64(mix.Nodes[k]) / float64(mix.Total)
 		have := float64(got.Nodes[k]) / float64(got.Total)
 		if math.Abs(have-want) > 0.01 {
