@@ -168,8 +168,11 @@ type ComplexityRoot struct {
 	}
 
 	Edge struct {
+		Basis      func(childComplexity int) int
+		Confidence func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Note       func(childComplexity int) int
+		Reason     func(childComplexity int) int
 		References func(childComplexity int) int
 		Source     func(childComplexity int) int
 		SourceNode func(childComplexity int) int
@@ -208,6 +211,8 @@ type ComplexityRoot struct {
 		Name                        func(childComplexity int) int
 		Notes                       func(childComplexity int) int
 		Number                      func(childComplexity int) int
+		Origin                      func(childComplexity int) int
+		OriginSources               func(childComplexity int) int
 		Parent                      func(childComplexity int) int
 		References                  func(childComplexity int) int
 		Severity                    func(childComplexity int) int
@@ -230,10 +235,12 @@ type ComplexityRoot struct {
 
 	LegalConsideration struct {
 		Aliases      func(childComplexity int) int
+		AppliesFrom  func(childComplexity int) int
 		Citation     func(childComplexity int) int
 		Degree       func(childComplexity int, relation *kg.RelType) int
 		Edges        func(childComplexity int, relation *kg.RelType, direction *kg.Direction) int
 		ID           func(childComplexity int) int
+		InForceFrom  func(childComplexity int) int
 		Instrument   func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
 		Kind         func(childComplexity int) int
@@ -241,6 +248,8 @@ type ComplexityRoot struct {
 		Notes        func(childComplexity int) int
 		RaisedBy     func(childComplexity int) int
 		References   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		StatusAsOf   func(childComplexity int) int
 		Summary      func(childComplexity int) int
 		Year         func(childComplexity int) int
 	}
@@ -324,23 +333,23 @@ type ComplexityRoot struct {
 		Capabilities        func(childComplexity int) int
 		CoverageGaps        func(childComplexity int) int
 		FailureMode         func(childComplexity int, id string) int
-		FailureModes        func(childComplexity int, intent *kg.Intent, compromises *kg.SecurityProperty) int
-		LegalConsiderations func(childComplexity int, jurisdiction *string) int
-		LegalExposure       func(childComplexity int, failureMode string) int
-		LegalMatrix         func(childComplexity int, jurisdiction *string) int
+		FailureModes        func(childComplexity int, intent *kg.Intent, compromises *kg.SecurityProperty, origin *kg.Origin) int
+		LegalConsiderations func(childComplexity int, jurisdiction *string, status *kg.LegalStatus) int
+		LegalExposure       func(childComplexity int, failureMode string, trust *model.EdgeTrust) int
+		LegalMatrix         func(childComplexity int, jurisdiction *string, trust *model.EdgeTrust) int
 		Mitigations         func(childComplexity int) int
-		Neighborhood        func(childComplexity int, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) int
+		Neighborhood        func(childComplexity int, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int, trust *model.EdgeTrust) int
 		Node                func(childComplexity int, id string) int
 		Nodes               func(childComplexity int, ids []string) int
-		Paths               func(childComplexity int, from string, to string, maxLength *int, relations []kg.RelType, limit *int) int
+		Paths               func(childComplexity int, from string, to string, maxLength *int, relations []kg.RelType, limit *int, trust *model.EdgeTrust) int
 		References          func(childComplexity int, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) int
 		Related             func(childComplexity int, id string, first *int, after *string, last *int, before *string) int
 		Search              func(childComplexity int, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) int
 		Stakeholders        func(childComplexity int) int
 		Stats               func(childComplexity int) int
 		Subgraph            func(childComplexity int, ids []string) int
-		ThreatModel         func(childComplexity int, assets []string, capabilities []string) int
-		Triage              func(childComplexity int, compromised []kg.SecurityProperty, assets []string) int
+		ThreatModel         func(childComplexity int, assets []string, capabilities []string, trust *model.EdgeTrust) int
+		Triage              func(childComplexity int, compromised []kg.SecurityProperty, assets []string, trust *model.EdgeTrust) int
 	}
 
 	RankedMitigation struct {
@@ -520,6 +529,7 @@ type CapabilityResolver interface {
 }
 type EdgeResolver interface {
 	References(ctx context.Context, obj *model.Edge) ([]*model.Reference, error)
+
 	SourceNode(ctx context.Context, obj *model.Edge) (model.Node, error)
 	TargetNode(ctx context.Context, obj *model.Edge) (model.Node, error)
 }
@@ -528,6 +538,7 @@ type FailureModeResolver interface {
 	Degree(ctx context.Context, obj *model.FailureMode, relation *kg.RelType) (int, error)
 	Edges(ctx context.Context, obj *model.FailureMode, relation *kg.RelType, direction *kg.Direction) ([]*model.Edge, error)
 
+	OriginSources(ctx context.Context, obj *model.FailureMode) ([]*model.Reference, error)
 	Parent(ctx context.Context, obj *model.FailureMode) (*model.FailureMode, error)
 	Subtypes(ctx context.Context, obj *model.FailureMode) ([]*model.FailureMode, error)
 	Capabilities(ctx context.Context, obj *model.FailureMode) ([]*model.Capability, error)
@@ -566,11 +577,11 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	FailureMode(ctx context.Context, id string) (*model.FailureMode, error)
-	FailureModes(ctx context.Context, intent *kg.Intent, compromises *kg.SecurityProperty) ([]*model.FailureMode, error)
+	FailureModes(ctx context.Context, intent *kg.Intent, compromises *kg.SecurityProperty, origin *kg.Origin) ([]*model.FailureMode, error)
 	Capabilities(ctx context.Context) ([]*model.Capability, error)
 	Assets(ctx context.Context) ([]*model.Asset, error)
 	Mitigations(ctx context.Context) ([]*model.Mitigation, error)
-	LegalConsiderations(ctx context.Context, jurisdiction *string) ([]*model.LegalConsideration, error)
+	LegalConsiderations(ctx context.Context, jurisdiction *string, status *kg.LegalStatus) ([]*model.LegalConsideration, error)
 	Stakeholders(ctx context.Context) ([]*model.Stakeholder, error)
 	References(ctx context.Context, first *int, after *string, last *int, before *string, year *int, yearFrom *int, yearTo *int, author *string, search *string) (*model.ReferenceConnection, error)
 	Search(ctx context.Context, query string, kinds []kg.Kind, first *int, after *string, last *int, before *string) (*model.SearchConnection, error)
@@ -581,14 +592,14 @@ type QueryResolver interface {
 	AtlasTechniques(ctx context.Context) ([]*model.AtlasTechnique, error)
 	AtlasMitigations(ctx context.Context) ([]*model.AtlasMitigation, error)
 	AtlasCaseStudies(ctx context.Context) ([]*model.AtlasCaseStudy, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) (*model.Subgraph, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int, trust *model.EdgeTrust) (*model.Subgraph, error)
 	Subgraph(ctx context.Context, ids []string) (*model.Subgraph, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int) ([]*model.Path, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int, trust *model.EdgeTrust) ([]*model.Path, error)
 	Related(ctx context.Context, id string, first *int, after *string, last *int, before *string) (*model.RelatedConnection, error)
-	ThreatModel(ctx context.Context, assets []string, capabilities []string) (*model.ThreatModel, error)
-	Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string) ([]*model.TriageCandidate, error)
-	LegalExposure(ctx context.Context, failureMode string) (*model.LegalExposure, error)
-	LegalMatrix(ctx context.Context, jurisdiction *string) (*model.Matrix, error)
+	ThreatModel(ctx context.Context, assets []string, capabilities []string, trust *model.EdgeTrust) (*model.ThreatModel, error)
+	Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string, trust *model.EdgeTrust) ([]*model.TriageCandidate, error)
+	LegalExposure(ctx context.Context, failureMode string, trust *model.EdgeTrust) (*model.LegalExposure, error)
+	LegalMatrix(ctx context.Context, jurisdiction *string, trust *model.EdgeTrust) (*model.Matrix, error)
 	CoverageGaps(ctx context.Context) (*model.CoverageGaps, error)
 }
 type ReferenceResolver interface {
@@ -1258,6 +1269,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageGaps.WithoutMitigation(childComplexity), true
 
+	case "Edge.basis":
+		if e.ComplexityRoot.Edge.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Basis(childComplexity), true
+	case "Edge.confidence":
+		if e.ComplexityRoot.Edge.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Confidence(childComplexity), true
 	case "Edge.id":
 		if e.ComplexityRoot.Edge.ID == nil {
 			break
@@ -1270,6 +1293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.Note(childComplexity), true
+	case "Edge.reason":
+		if e.ComplexityRoot.Edge.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Reason(childComplexity), true
 	case "Edge.references":
 		if e.ComplexityRoot.Edge.References == nil {
 			break
@@ -1474,6 +1503,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FailureMode.Number(childComplexity), true
+	case "FailureMode.origin":
+		if e.ComplexityRoot.FailureMode.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureMode.Origin(childComplexity), true
+	case "FailureMode.originSources":
+		if e.ComplexityRoot.FailureMode.OriginSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailureMode.OriginSources(childComplexity), true
 	case "FailureMode.parent":
 		if e.ComplexityRoot.FailureMode.Parent == nil {
 			break
@@ -1555,6 +1596,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalConsideration.Aliases(childComplexity), true
+	case "LegalConsideration.appliesFrom":
+		if e.ComplexityRoot.LegalConsideration.AppliesFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalConsideration.AppliesFrom(childComplexity), true
 	case "LegalConsideration.citation":
 		if e.ComplexityRoot.LegalConsideration.Citation == nil {
 			break
@@ -1589,6 +1636,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalConsideration.ID(childComplexity), true
+	case "LegalConsideration.inForceFrom":
+		if e.ComplexityRoot.LegalConsideration.InForceFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalConsideration.InForceFrom(childComplexity), true
 	case "LegalConsideration.instrument":
 		if e.ComplexityRoot.LegalConsideration.Instrument == nil {
 			break
@@ -1631,6 +1684,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalConsideration.References(childComplexity), true
+	case "LegalConsideration.status":
+		if e.ComplexityRoot.LegalConsideration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalConsideration.Status(childComplexity), true
+	case "LegalConsideration.statusAsOf":
+		if e.ComplexityRoot.LegalConsideration.StatusAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalConsideration.StatusAsOf(childComplexity), true
 	case "LegalConsideration.summary":
 		if e.ComplexityRoot.LegalConsideration.Summary == nil {
 			break
@@ -2006,7 +2071,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.FailureModes(childComplexity, args["intent"].(*kg.Intent), args["compromises"].(*kg.SecurityProperty)), true
+		return e.ComplexityRoot.Query.FailureModes(childComplexity, args["intent"].(*kg.Intent), args["compromises"].(*kg.SecurityProperty), args["origin"].(*kg.Origin)), true
 
 	case "Query.legalConsiderations":
 		if e.ComplexityRoot.Query.LegalConsiderations == nil {
@@ -2018,7 +2083,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LegalConsiderations(childComplexity, args["jurisdiction"].(*string)), true
+		return e.ComplexityRoot.Query.LegalConsiderations(childComplexity, args["jurisdiction"].(*string), args["status"].(*kg.LegalStatus)), true
 	case "Query.legalExposure":
 		if e.ComplexityRoot.Query.LegalExposure == nil {
 			break
@@ -2029,7 +2094,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LegalExposure(childComplexity, args["failureMode"].(string)), true
+		return e.ComplexityRoot.Query.LegalExposure(childComplexity, args["failureMode"].(string), args["trust"].(*model.EdgeTrust)), true
 	case "Query.legalMatrix":
 		if e.ComplexityRoot.Query.LegalMatrix == nil {
 			break
@@ -2040,7 +2105,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LegalMatrix(childComplexity, args["jurisdiction"].(*string)), true
+		return e.ComplexityRoot.Query.LegalMatrix(childComplexity, args["jurisdiction"].(*string), args["trust"].(*model.EdgeTrust)), true
 	case "Query.mitigations":
 		if e.ComplexityRoot.Query.Mitigations == nil {
 			break
@@ -2057,7 +2122,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]kg.Kind), args["relations"].([]kg.RelType), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]kg.Kind), args["relations"].([]kg.RelType), args["limit"].(*int), args["trust"].(*model.EdgeTrust)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2090,7 +2155,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["relations"].([]kg.RelType), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["relations"].([]kg.RelType), args["limit"].(*int), args["trust"].(*model.EdgeTrust)), true
 	case "Query.references":
 		if e.ComplexityRoot.Query.References == nil {
 			break
@@ -2157,7 +2222,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatModel(childComplexity, args["assets"].([]string), args["capabilities"].([]string)), true
+		return e.ComplexityRoot.Query.ThreatModel(childComplexity, args["assets"].([]string), args["capabilities"].([]string), args["trust"].(*model.EdgeTrust)), true
 	case "Query.triage":
 		if e.ComplexityRoot.Query.Triage == nil {
 			break
@@ -2168,7 +2233,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Triage(childComplexity, args["compromised"].([]kg.SecurityProperty), args["assets"].([]string)), true
+		return e.ComplexityRoot.Query.Triage(childComplexity, args["compromised"].([]kg.SecurityProperty), args["assets"].([]string), args["trust"].(*model.EdgeTrust)), true
 
 	case "RankedMitigation.coverCount":
 		if e.ComplexityRoot.RankedMitigation.CoverCount == nil {
@@ -2657,7 +2722,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("EdgeTrust", ec.unmarshalInputEdgeTrust),
+		)
 	}
 	first := true
 
@@ -2986,6 +3053,12 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_strength(ctx, field)
 	case "references":
 		return ec.fieldContext_Edge_references(ctx, field)
+	case "basis":
+		return ec.fieldContext_Edge_basis(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Edge_confidence(ctx, field)
+	case "reason":
+		return ec.fieldContext_Edge_reason(ctx, field)
 	case "sourceNode":
 		return ec.fieldContext_Edge_sourceNode(ctx, field)
 	case "targetNode":
@@ -3050,6 +3123,10 @@ func (ec *executionContext) childFields_FailureMode(ctx context.Context, field g
 		return ec.fieldContext_FailureMode_severity(ctx, field)
 	case "externalIds":
 		return ec.fieldContext_FailureMode_externalIds(ctx, field)
+	case "origin":
+		return ec.fieldContext_FailureMode_origin(ctx, field)
+	case "originSources":
+		return ec.fieldContext_FailureMode_originSources(ctx, field)
 	case "parent":
 		return ec.fieldContext_FailureMode_parent(ctx, field)
 	case "subtypes":
@@ -3120,6 +3197,14 @@ func (ec *executionContext) childFields_LegalConsideration(ctx context.Context, 
 		return ec.fieldContext_LegalConsideration_citation(ctx, field)
 	case "year":
 		return ec.fieldContext_LegalConsideration_year(ctx, field)
+	case "inForceFrom":
+		return ec.fieldContext_LegalConsideration_inForceFrom(ctx, field)
+	case "appliesFrom":
+		return ec.fieldContext_LegalConsideration_appliesFrom(ctx, field)
+	case "status":
+		return ec.fieldContext_LegalConsideration_status(ctx, field)
+	case "statusAsOf":
+		return ec.fieldContext_LegalConsideration_statusAsOf(ctx, field)
 	case "raisedBy":
 		return ec.fieldContext_LegalConsideration_raisedBy(ctx, field)
 	}
@@ -4001,6 +4086,14 @@ func (ec *executionContext) field_Query_failureModes_args(ctx context.Context, r
 		return nil, err
 	}
 	args["compromises"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "origin",
+		func(ctx context.Context, v any) (*kg.Origin, error) {
+			return ec.unmarshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["origin"] = arg2
 	return args, nil
 }
 
@@ -4015,6 +4108,14 @@ func (ec *executionContext) field_Query_legalConsiderations_args(ctx context.Con
 		return nil, err
 	}
 	args["jurisdiction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*kg.LegalStatus, error) {
+			return ec.unmarshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
 	return args, nil
 }
 
@@ -4029,6 +4130,14 @@ func (ec *executionContext) field_Query_legalExposure_args(ctx context.Context, 
 		return nil, err
 	}
 	args["failureMode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg1
 	return args, nil
 }
 
@@ -4043,6 +4152,14 @@ func (ec *executionContext) field_Query_legalMatrix_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["jurisdiction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg1
 	return args, nil
 }
 
@@ -4089,6 +4206,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg5
 	return args, nil
 }
 
@@ -4163,6 +4288,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["limit"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg5
 	return args, nil
 }
 
@@ -4377,6 +4510,14 @@ func (ec *executionContext) field_Query_threatModel_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["capabilities"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg2
 	return args, nil
 }
 
@@ -4399,6 +4540,14 @@ func (ec *executionContext) field_Query_triage_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["assets"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "trust",
+		func(ctx context.Context, v any) (*model.EdgeTrust, error) {
+			return ec.unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["trust"] = arg2
 	return args, nil
 }
 
@@ -7357,6 +7506,75 @@ func (ec *executionContext) fieldContext_Edge_references(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Edge_basis(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+			return ec.marshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, "EdgeBasis")
+}
+
+func (ec *executionContext) _Edge_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, "Confidence")
+}
+
+func (ec *executionContext) _Edge_reason(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, "String")
+}
+
 func (ec *executionContext) _Edge_sourceNode(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8037,6 +8255,61 @@ func (ec *executionContext) fieldContext_FailureMode_externalIds(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ExternalId(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailureMode_origin(ctx context.Context, field graphql.CollectedField, obj *model.FailureMode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureMode_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Origin) graphql.Marshaler {
+			return ec.marshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureMode_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailureMode", field, true, false, "Origin")
+}
+
+func (ec *executionContext) _FailureMode_originSources(ctx context.Context, field graphql.CollectedField, obj *model.FailureMode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailureMode_originSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailureMode().OriginSources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailureMode_originSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailureMode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8788,6 +9061,98 @@ func (ec *executionContext) _LegalConsideration_year(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_LegalConsideration_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LegalConsideration", field, true, false, "Int")
+}
+
+func (ec *executionContext) _LegalConsideration_inForceFrom(ctx context.Context, field graphql.CollectedField, obj *model.LegalConsideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalConsideration_inForceFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InForceFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalConsideration_inForceFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalConsideration", field, true, false, "String")
+}
+
+func (ec *executionContext) _LegalConsideration_appliesFrom(ctx context.Context, field graphql.CollectedField, obj *model.LegalConsideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalConsideration_appliesFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliesFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalConsideration_appliesFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalConsideration", field, true, false, "String")
+}
+
+func (ec *executionContext) _LegalConsideration_status(ctx context.Context, field graphql.CollectedField, obj *model.LegalConsideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalConsideration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.LegalStatus) graphql.Marshaler {
+			return ec.marshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalConsideration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalConsideration", field, true, false, "LegalStatus")
+}
+
+func (ec *executionContext) _LegalConsideration_statusAsOf(ctx context.Context, field graphql.CollectedField, obj *model.LegalConsideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalConsideration_statusAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusAsOf(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalConsideration_statusAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalConsideration", field, true, false, "String")
 }
 
 func (ec *executionContext) _LegalConsideration_raisedBy(ctx context.Context, field graphql.CollectedField, obj *model.LegalConsideration) (ret graphql.Marshaler) {
@@ -10180,7 +10545,7 @@ func (ec *executionContext) _Query_failureModes(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().FailureModes(ctx, fc.Args["intent"].(*kg.Intent), fc.Args["compromises"].(*kg.SecurityProperty))
+			return ec.Resolvers.Query().FailureModes(ctx, fc.Args["intent"].(*kg.Intent), fc.Args["compromises"].(*kg.SecurityProperty), fc.Args["origin"].(*kg.Origin))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.FailureMode) graphql.Marshaler {
@@ -10320,7 +10685,7 @@ func (ec *executionContext) _Query_legalConsiderations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LegalConsiderations(ctx, fc.Args["jurisdiction"].(*string))
+			return ec.Resolvers.Query().LegalConsiderations(ctx, fc.Args["jurisdiction"].(*string), fc.Args["status"].(*kg.LegalStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LegalConsideration) graphql.Marshaler {
@@ -10711,7 +11076,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]kg.Kind), fc.Args["relations"].([]kg.RelType), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]kg.Kind), fc.Args["relations"].([]kg.RelType), fc.Args["limit"].(*int), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -10799,7 +11164,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["relations"].([]kg.RelType), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["relations"].([]kg.RelType), fc.Args["limit"].(*int), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -10887,7 +11252,7 @@ func (ec *executionContext) _Query_threatModel(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatModel(ctx, fc.Args["assets"].([]string), fc.Args["capabilities"].([]string))
+			return ec.Resolvers.Query().ThreatModel(ctx, fc.Args["assets"].([]string), fc.Args["capabilities"].([]string), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatModel) graphql.Marshaler {
@@ -10931,7 +11296,7 @@ func (ec *executionContext) _Query_triage(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Triage(ctx, fc.Args["compromised"].([]kg.SecurityProperty), fc.Args["assets"].([]string))
+			return ec.Resolvers.Query().Triage(ctx, fc.Args["compromised"].([]kg.SecurityProperty), fc.Args["assets"].([]string), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TriageCandidate) graphql.Marshaler {
@@ -10975,7 +11340,7 @@ func (ec *executionContext) _Query_legalExposure(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LegalExposure(ctx, fc.Args["failureMode"].(string))
+			return ec.Resolvers.Query().LegalExposure(ctx, fc.Args["failureMode"].(string), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalExposure) graphql.Marshaler {
@@ -11019,7 +11384,7 @@ func (ec *executionContext) _Query_legalMatrix(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LegalMatrix(ctx, fc.Args["jurisdiction"].(*string))
+			return ec.Resolvers.Query().LegalMatrix(ctx, fc.Args["jurisdiction"].(*string), fc.Args["trust"].(*model.EdgeTrust))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Matrix) graphql.Marshaler {
@@ -14299,6 +14664,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputEdgeTrust(ctx context.Context, obj any) (model.EdgeTrust, error) {
+	var it model.EdgeTrust
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"basis", "minConfidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOEdgeBasis2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "minConfidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minConfidence"))
+			data, err := ec.unmarshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinConfidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEdgeTrust unmarshals raw into the EdgeTrust input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEdgeTrust(ctx context.Context, raw any) (model.EdgeTrust, error) {
+	var out model.EdgeTrust
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EdgeTrust", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -15143,6 +15557,21 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Edge_references(ctx, field, obj)
 				})
+		case "basis":
+			out.Values[i] = ec._Edge_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._Edge_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._Edge_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sourceNode":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15334,6 +15763,17 @@ func (ec *executionContext) _FailureMode(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "origin":
+			out.Values[i] = ec._FailureMode_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "originSources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FailureMode_originSources(ctx, field, obj)
+				})
 		case "parent":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -15560,6 +16000,26 @@ func (ec *executionContext) _LegalConsideration(ctx context.Context, sel ast.Sel
 		case "year":
 			out.Values[i] = ec._LegalConsideration_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inForceFrom":
+			out.Values[i] = ec._LegalConsideration_inForceFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appliesFrom":
+			out.Values[i] = ec._LegalConsideration_appliesFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._LegalConsideration_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusAsOf":
+			out.Values[i] = ec._LegalConsideration_statusAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "raisedBy":
@@ -17626,6 +18086,34 @@ func (ec *executionContext) marshalNCapability2ᚖgithubᚗcomᚋfailgraphᚋfai
 	return ec._Capability(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx context.Context, v any) (kg.Confidence, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Confidence!")
+	}
+	return res
+}
+
+var (
+	unmarshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence = map[string]kg.Confidence{
+		"HIGH":   kg.ConfidenceHigh,
+		"MEDIUM": kg.ConfidenceMedium,
+		"LOW":    kg.ConfidenceLow,
+	}
+	marshalNConfidence2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence = map[kg.Confidence]string{
+		kg.ConfidenceHigh:   "HIGH",
+		kg.ConfidenceMedium: "MEDIUM",
+		kg.ConfidenceLow:    "LOW",
+	}
+)
+
 func (ec *executionContext) marshalNCoverageGaps2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐCoverageGaps(ctx context.Context, sel ast.SelectionSet, v *model.CoverageGaps) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageGaps!")
@@ -17657,6 +18145,34 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋfailgraphᚋfailgraph
 	}
 	return ec._Edge(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis(ctx context.Context, v any) (kg.Basis, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis(ctx context.Context, sel ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EdgeBasis!")
+	}
+	return res
+}
+
+var (
+	unmarshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis = map[string]kg.Basis{
+		"PAPER":      kg.BasisPaper,
+		"CITED_WORK": kg.BasisCitedWork,
+		"EDITORIAL":  kg.BasisEditorial,
+	}
+	marshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis = map[kg.Basis]string{
+		kg.BasisPaper:     "PAPER",
+		kg.BasisCitedWork: "CITED_WORK",
+		kg.BasisEditorial: "EDITORIAL",
+	}
+)
 
 func (ec *executionContext) marshalNExternalId2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐExternalIDᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExternalID) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -17883,6 +18399,42 @@ func (ec *executionContext) marshalNLegalItem2ᚖgithubᚗcomᚋfailgraphᚋfail
 	return ec._LegalItem(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx context.Context, v any) (kg.LegalStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx context.Context, sel ast.SelectionSet, v kg.LegalStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LegalStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus = map[string]kg.LegalStatus{
+		"IN_FORCE":            kg.StatusInForce,
+		"PARTLY_APPLICABLE":   kg.StatusPartlyApplicable,
+		"NOT_YET_APPLICABLE":  kg.StatusNotYetApplicable,
+		"SIGNED_NOT_IN_FORCE": kg.StatusSignedNotInForce,
+		"PROPOSED":            kg.StatusProposed,
+		"VOLUNTARY":           kg.StatusVoluntary,
+		"DECIDED":             kg.StatusDecided,
+	}
+	marshalNLegalStatus2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus = map[kg.LegalStatus]string{
+		kg.StatusInForce:          "IN_FORCE",
+		kg.StatusPartlyApplicable: "PARTLY_APPLICABLE",
+		kg.StatusNotYetApplicable: "NOT_YET_APPLICABLE",
+		kg.StatusSignedNotInForce: "SIGNED_NOT_IN_FORCE",
+		kg.StatusProposed:         "PROPOSED",
+		kg.StatusVoluntary:        "VOLUNTARY",
+		kg.StatusDecided:          "DECIDED",
+	}
+)
+
 func (ec *executionContext) marshalNMatrixCell2ᚕᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐMatrixCellᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*model.MatrixCell) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17998,6 +18550,34 @@ var (
 		kg.KindAtlasTechnique:  "ATLAS_TECHNIQUE",
 		kg.KindAtlasMitigation: "ATLAS_MITIGATION",
 		kg.KindAtlasCaseStudy:  "ATLAS_CASE_STUDY",
+	}
+)
+
+func (ec *executionContext) unmarshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx context.Context, v any) (kg.Origin, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx context.Context, sel ast.SelectionSet, v kg.Origin) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Origin!")
+	}
+	return res
+}
+
+var (
+	unmarshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin = map[string]kg.Origin{
+		"PAPER":     kg.OriginPaper,
+		"COMPANION": kg.OriginCompanion,
+		"EXTENSION": kg.OriginExtension,
+	}
+	marshalNOrigin2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin = map[kg.Origin]string{
+		kg.OriginPaper:     "PAPER",
+		kg.OriginCompanion: "COMPANION",
+		kg.OriginExtension: "EXTENSION",
 	}
 )
 
@@ -18551,6 +19131,38 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx context.Context, v any) (*kg.Confidence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *kg.Confidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence[*v])
+	return res
+}
+
+var (
+	unmarshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence = map[string]kg.Confidence{
+		"HIGH":   kg.ConfidenceHigh,
+		"MEDIUM": kg.ConfidenceMedium,
+		"LOW":    kg.ConfidenceLow,
+	}
+	marshalOConfidence2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐConfidence = map[kg.Confidence]string{
+		kg.ConfidenceHigh:   "HIGH",
+		kg.ConfidenceMedium: "MEDIUM",
+		kg.ConfidenceLow:    "LOW",
+	}
+)
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐDirection(ctx context.Context, v any) (*kg.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -18582,6 +19194,50 @@ var (
 		kg.Both: "BOTH",
 	}
 )
+
+func (ec *executionContext) unmarshalOEdgeBasis2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasisᚄ(ctx context.Context, v any) ([]kg.Basis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Basis, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEdgeBasis2ᚕgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasisᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Basis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEdgeBasis2githubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐBasis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEdgeTrust2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐEdgeTrust(ctx context.Context, v any) (*model.EdgeTrust, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEdgeTrust(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) marshalOFailureMode2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐFailureMode(ctx context.Context, sel ast.SelectionSet, v *model.FailureMode) graphql.Marshaler {
 	if v == nil {
@@ -18699,6 +19355,46 @@ func (ec *executionContext) marshalOLegalExposure2ᚖgithubᚗcomᚋfailgraphᚋ
 	return ec._LegalExposure(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx context.Context, v any) (*kg.LegalStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus(ctx context.Context, sel ast.SelectionSet, v *kg.LegalStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus = map[string]kg.LegalStatus{
+		"IN_FORCE":            kg.StatusInForce,
+		"PARTLY_APPLICABLE":   kg.StatusPartlyApplicable,
+		"NOT_YET_APPLICABLE":  kg.StatusNotYetApplicable,
+		"SIGNED_NOT_IN_FORCE": kg.StatusSignedNotInForce,
+		"PROPOSED":            kg.StatusProposed,
+		"VOLUNTARY":           kg.StatusVoluntary,
+		"DECIDED":             kg.StatusDecided,
+	}
+	marshalOLegalStatus2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐLegalStatus = map[kg.LegalStatus]string{
+		kg.StatusInForce:          "IN_FORCE",
+		kg.StatusPartlyApplicable: "PARTLY_APPLICABLE",
+		kg.StatusNotYetApplicable: "NOT_YET_APPLICABLE",
+		kg.StatusSignedNotInForce: "SIGNED_NOT_IN_FORCE",
+		kg.StatusProposed:         "PROPOSED",
+		kg.StatusVoluntary:        "VOLUNTARY",
+		kg.StatusDecided:          "DECIDED",
+	}
+)
+
 func (ec *executionContext) marshalOLoadedGraph2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐLoadedGraph(ctx context.Context, sel ast.SelectionSet, v *model.LoadedGraph) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18775,6 +19471,38 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋfailgraphᚋfailg
 
 	return ret
 }
+
+func (ec *executionContext) unmarshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx context.Context, v any) (*kg.Origin, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin(ctx context.Context, sel ast.SelectionSet, v *kg.Origin) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin[*v])
+	return res
+}
+
+var (
+	unmarshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin = map[string]kg.Origin{
+		"PAPER":     kg.OriginPaper,
+		"COMPANION": kg.OriginCompanion,
+		"EXTENSION": kg.OriginExtension,
+	}
+	marshalOOrigin2ᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋinternalᚋkgᚐOrigin = map[kg.Origin]string{
+		kg.OriginPaper:     "PAPER",
+		kg.OriginCompanion: "COMPANION",
+		kg.OriginExtension: "EXTENSION",
+	}
+)
 
 func (ec *executionContext) marshalOPath2ᚕᚖgithubᚗcomᚋfailgraphᚋfailgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
 	if v == nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/failgraph/failgraph/graph/loader"
 	"github.com/failgraph/failgraph/graph/model"
 	"github.com/failgraph/failgraph/internal/kg"
+	"github.com/failgraph/failgraph/internal/traverse"
 )
 
 // The helpers below are what the resolvers share: reading through the request's loaders, and
@@ -214,4 +215,10 @@ func (r *Resolver) atlasCaseStudies(ctx context.Context, fm string) ([]*kg.Node,
 	ns = slices.DeleteFunc(ns, func(n *kg.Node) bool { return n.Kind != kg.KindAtlasCaseStudy })
 	slices.SortFunc(ns, compareNodes)
 	return ns, nil
+}
+
+// engine returns the traversal engine that sees only the edges trust admits (all when nil); a bad
+// trust is BAD_USER_INPUT naming the field. Nested fields of the answer read the whole graph.
+func (r *Resolver) engine(trust *model.EdgeTrust) (*traverse.Engine, error) {
+	return r.Engine.Trusting(trust.Trust())
 }

@@ -97,6 +97,12 @@ func (r *failureModeResolver) Edges(ctx context.Context, obj *model.FailureMode,
 	return r.edgeField(ctx, obj, relation, direction)
 }
 
+// OriginSources is the resolver for the originSources field.
+func (r *failureModeResolver) OriginSources(ctx context.Context, obj *model.FailureMode) ([]*model.Reference, error) {
+	ns, err := r.present(ctx, obj.KG().OriginSources)
+	return model.References(ns), err
+}
+
 // Parent is the resolver for the parent field.
 func (r *failureModeResolver) Parent(ctx context.Context, obj *model.FailureMode) (*model.FailureMode, error) {
 	ns, err := r.neighbours(ctx, obj.ID(), kg.Out, kg.RelSubtypeOf)

@@ -46,13 +46,16 @@ func (r *queryResolver) FailureMode(ctx context.Context, id string) (*model.Fail
 }
 
 // FailureModes is the resolver for the failureModes field.
-func (r *queryResolver) FailureModes(ctx context.Context, intent *kg.Intent, compromises *kg.SecurityProperty) ([]*model.FailureMode, error) {
+func (r *queryResolver) FailureModes(ctx context.Context, intent *kg.Intent, compromises *kg.SecurityProperty, origin *kg.Origin) ([]*model.FailureMode, error) {
 	f := kg.Filter{Kind: kg.KindFailureMode}
 	if intent != nil {
 		f.Intent = *intent
 	}
 	if compromises != nil {
 		f.Compromises = *compromises
+	}
+	if origin != nil {
+		f.Origin = *origin
 	}
 	ns, err := r.list(ctx, f)
 	return model.FailureModes(ns), err
@@ -77,8 +80,12 @@ func (r *queryResolver) Mitigations(ctx context.Context) ([]*model.Mitigation, e
 }
 
 // LegalConsiderations is the resolver for the legalConsiderations field.
-func (r *queryResolver) LegalConsiderations(ctx context.Context, jurisdiction *string) ([]*model.LegalConsideration, error) {
-	ns, err := r.list(ctx, kg.Filter{Kind: kg.KindLegal, Jurisdiction: strArg(jurisdiction)})
+func (r *queryResolver) LegalConsiderations(ctx context.Context, jurisdiction *string, status *kg.LegalStatus) ([]*model.LegalConsideration, error) {
+	f := kg.Filter{Kind: kg.KindLegal, Jurisdiction: strArg(jurisdiction)}
+	if status != nil {
+		f.Status = *status
+	}
+	ns, err := r.list(ctx, f)
 	return model.LegalConsiderations(ns), err
 }
 

@@ -20,9 +20,13 @@ func (r *matrixCellResolver) References(ctx context.Context, obj *model.MatrixCe
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, relations []kg.RelType, limit *int, trust *model.EdgeTrust) (*model.Subgraph, error) {
 	o := traverse.NeighborhoodOpts{Depth: intArg(depth, 1), Kinds: kinds, Relations: relations, Limit: intArg(limit, 200)}
-	s, err := r.Engine.Neighborhood(ctx, id, o)
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	s, err := eng.Neighborhood(ctx, id, o)
 	if err != nil {
 		return nil, err
 	}
@@ -39,9 +43,13 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Subg
 }
 
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int) ([]*model.Path, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, relations []kg.RelType, limit *int, trust *model.EdgeTrust) ([]*model.Path, error) {
 	o := traverse.PathOpts{MaxLength: intArg(maxLength, 4), Relations: relations, Limit: intArg(limit, 10)}
-	ps, err := r.Engine.Paths(ctx, from, to, o)
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := eng.Paths(ctx, from, to, o)
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +74,12 @@ func (r *queryResolver) Related(ctx context.Context, id string, first *int, afte
 }
 
 // ThreatModel is the resolver for the threatModel field.
-func (r *queryResolver) ThreatModel(ctx context.Context, assets []string, capabilities []string) (*model.ThreatModel, error) {
-	t, err := r.Engine.ThreatModel(ctx, assets, capabilities)
+func (r *queryResolver) ThreatModel(ctx context.Context, assets []string, capabilities []string, trust *model.EdgeTrust) (*model.ThreatModel, error) {
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	t, err := eng.ThreatModel(ctx, assets, capabilities)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +87,12 @@ func (r *queryResolver) ThreatModel(ctx context.Context, assets []string, capabi
 }
 
 // Triage is the resolver for the triage field.
-func (r *queryResolver) Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string) ([]*model.TriageCandidate, error) {
-	cs, err := r.Engine.Triage(ctx, compromised, assets)
+func (r *queryResolver) Triage(ctx context.Context, compromised []kg.SecurityProperty, assets []string, trust *model.EdgeTrust) ([]*model.TriageCandidate, error) {
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := eng.Triage(ctx, compromised, assets)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +100,12 @@ func (r *queryResolver) Triage(ctx context.Context, compromised []kg.SecurityPro
 }
 
 // LegalExposure is the resolver for the legalExposure field.
-func (r *queryResolver) LegalExposure(ctx context.Context, failureMode string) (*model.LegalExposure, error) {
-	x, err := r.Engine.LegalExposure(ctx, failureMode)
+func (r *queryResolver) LegalExposure(ctx context.Context, failureMode string, trust *model.EdgeTrust) (*model.LegalExposure, error) {
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	x, err := eng.LegalExposure(ctx, failureMode)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +113,12 @@ func (r *queryResolver) LegalExposure(ctx context.Context, failureMode string) (
 }
 
 // LegalMatrix is the resolver for the legalMatrix field.
-func (r *queryResolver) LegalMatrix(ctx context.Context, jurisdiction *string) (*model.Matrix, error) {
-	m, err := r.Engine.LegalMatrix(ctx, strArg(jurisdiction))
+func (r *queryResolver) LegalMatrix(ctx context.Context, jurisdiction *string, trust *model.EdgeTrust) (*model.Matrix, error) {
+	eng, err := r.engine(trust)
+	if err != nil {
+		return nil, err
+	}
+	m, err := eng.LegalMatrix(ctx, strArg(jurisdiction))
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ var (
 	assetCats   = []string{"data", "model", "system", "physical", "people"}
 	mitCats     = []string{"technical", "process", "detection", "governance"}
 	lifecycles  = []string{"design", "data", "training", "deployment", "operations"}
-	instruments = []string{"statute", "regulation", "directive", "case", "doctrine", "contract"}
+	instruments = []string{"statute", "regulation", "directive", "treaty", "case", "doctrine", "contract", "standard", "guidance"}
 	refTypes    = strs(kg.ReferenceTypes)
 	strengths   = strs(kg.Strengths)
 	matches     = []string{"exact", "close", "related"}
@@ -86,7 +86,9 @@ func (b *builder) build() *kg.Graph {
 			}
 			seen[r] = true
 			if b.checkRef(e, n.ID, r, byID) {
-				addEdge(kg.Edge{ID: kg.EdgeID(kg.RelCites, n.ID, r), Type: kg.RelCites, Source: n.ID, Target: r})
+				ed := kg.Edge{ID: kg.EdgeID(kg.RelCites, n.ID, r), Type: kg.RelCites, Source: n.ID, Target: r}
+				citesProvenance(&ed)
+				addEdge(ed)
 			}
 		}
 	}
@@ -108,7 +110,9 @@ func (b *builder) build() *kg.Graph {
 		for _, r := range ed.Refs {
 			id := kg.EdgeID(kg.RelCites, ed.Source, r)
 			if _, ok := edges[id]; !ok {
-				addEdge(kg.Edge{ID: id, Type: kg.RelCites, Source: ed.Source, Target: r})
+				c := kg.Edge{ID: id, Type: kg.RelCites, Source: ed.Source, Target: r}
+				citesProvenance(&c)
+				addEdge(c)
 			}
 		}
 	}
@@ -195,6 +199,7 @@ func (b *builder) convertNode(e entry) *kg.Node {
 			n.Severity = append(n.Severity, kg.Severity{Level: s.Level, Source: s.Source, Edition: s.Edition})
 		}
 		n.ExternalIDs = b.convertExternal(e, r)
+		b.convertOrigin(n, r, bad)
 	case kg.KindCapability:
 		n.Category = b.oneOf(e, r.ID, "category", r.Category, capCats)
 		n.Implies = r.Implies
@@ -220,6 +225,7 @@ func (b *builder) convertNode(e entry) *kg.Node {
 		if r.Year < 1600 || r.Year > 2100 {
 			bad("year %d is not plausible", r.Year)
 		}
+		b.convertLegalDates(n, r, bad)
 	case kg.KindReference:
 		n.Title, n.Authors, n.Year, n.Venue = strings.TrimSpace(r.Title), r.Authors, r.Year, r.Venue
 		n.DOI, n.ArXiv, n.URL = r.DOI, r.ArXiv, r.URL
@@ -359,8 +365,12 @@ func (b *builder) convertRelation(e entry, byID map[string]*kg.Node) (kg.Edge, b
 		b.problem(e.file, e.line, "%s %s -> %s needs a note stating the question", r.Type, r.Source, r.Target)
 		good = false
 	}
-	return kg.Edge{ID: kg.EdgeID(t, r.Source, r.Target), Type: t, Source: r.Source, Target: r.Target,
-		Note: strings.TrimSpace(r.Note), Strength: kg.Strength(r.Strength), Refs: r.Cites}, good
+	ed := kg.Edge{ID: kg.EdgeID(t, r.Source, r.Target), Type: t, Source: r.Source, Target: r.Target,
+		Note: strings.TrimSpace(r.Note), Strength: kg.Strength(r.Strength), Refs: r.Cites}
+	if !b.convertProvenance(e, &ed, r) {
+		good = false
+	}
+	return ed, good
 }
 
 func (b *builder) checkReferences(g *kg.Graph, where map[string]entry) {
@@ -424,8 +434,8 @@ func (b *builder) checkSubtypes(g *kg.Graph, byID map[string]*kg.Node, where map
 		if isSub && n.Number != 0 {
 			b.problem(e.file, e.line, "subtype %q must not carry a scenario number", n.ID)
 		}
-		if !isSub && n.Number == 0 {
-			b.problem(e.file, e.line, "failure mode %q has neither a scenario number nor a SUBTYPE_OF parent", n.ID)
+		if !isSub && n.Number == 0 && n.Origin != kg.OriginExtension {
+			b.problem(e.file, e.line, "failure mode %q has neither a scenario number nor a SUBTYPE_OF parent (only an extension may stand alone without one)", n.ID)
 		}
 		// Cycles.
 		seen := map[string]bool{n.ID: true}
@@ -475,8 +485,8 @@ func (b *builder) checkInvariants(g *kg.Graph, byID map[string]*kg.Node, where m
 			need(in[n.ID][kg.RelMitigates] > 0, "must be MITIGATED by at least one mitigation")
 			if n.Intent == kg.Intentional {
 				need(out[n.ID][kg.RelRequires] > 0, "intentional failure modes must REQUIRE at least one capability")
-				if n.Number != 0 {
-					need(out[n.ID][kg.RelRaises] > 0, "intentional failure modes must RAISE at least one legal consideration")
+				if out[n.ID][kg.RelSubtypeOf] == 0 {
+					need(out[n.ID][kg.RelRaises] > 0, "top-level intentional failure modes must RAISE at least one legal consideration")
 				}
 			}
 		case kg.KindReference:

@@ -31,6 +31,8 @@ type rawNode struct {
 	Example                     string        `yaml:"example"`
 	Severity                    []rawSeverity `yaml:"severity"`
 	ExternalIDs                 []rawExternal `yaml:"external_ids"`
+	Origin                      string        `yaml:"origin"`
+	OriginSources               []string      `yaml:"origin_sources"`
 
 	Category  string   `yaml:"category"`
 	Implies   []string `yaml:"implies"`
@@ -40,6 +42,10 @@ type rawNode struct {
 	Instrument   string `yaml:"instrument"`
 	Citation     string `yaml:"citation"`
 	Year         int    `yaml:"year"`
+	InForceFrom  string `yaml:"in_force_from"`
+	AppliesFrom  string `yaml:"applies_from"`
+	Status       string `yaml:"status"`
+	StatusAsOf   string `yaml:"status_as_of"`
 
 	Title   string   `yaml:"title"`
 	Authors []string `yaml:"authors"`
@@ -74,6 +80,10 @@ type rawRelation struct {
 	Cites    []string `yaml:"cites"`
 	Note     string   `yaml:"note"`
 	Strength string   `yaml:"strength"`
+
+	Basis      string `yaml:"basis"`
+	Confidence string `yaml:"confidence"`
+	Reason     string `yaml:"reason"`
 }
 
 var common = []string{"id", "name", "summary", "aliases", "cites", "notes"}
@@ -92,14 +102,15 @@ var sections = map[string]kg.Kind{
 
 var sectionKeys = map[string][]string{
 	"failure_modes": append(common[:6:6], "number", "intent", "compromises", "knowledge", "violates_access_authorization",
-		"access_commentary", "example", "severity", "external_ids"),
-	"capabilities":         append(common[:6:6], "category", "implies"),
-	"assets":               append(common[:6:6], "category"),
-	"mitigations":          append(common[:6:6], "category", "lifecycle", "external_ids"),
-	"legal_considerations": append(common[:6:6], "jurisdiction", "instrument", "citation", "year"),
-	"references":           {"id", "name", "summary", "aliases", "notes", "title", "authors", "year", "venue", "doi", "arxiv", "url", "type"},
-	"stakeholders":         append(common[:6:6], "questions"),
-	"relations":            {"type", "source", "target", "cites", "note", "strength"},
+		"access_commentary", "example", "severity", "external_ids", "origin", "origin_sources"),
+	"capabilities": append(common[:6:6], "category", "implies"),
+	"assets":       append(common[:6:6], "category"),
+	"mitigations":  append(common[:6:6], "category", "lifecycle", "external_ids"),
+	"legal_considerations": append(common[:6:6], "jurisdiction", "instrument", "citation", "year",
+		"in_force_from", "applies_from", "status", "status_as_of"),
+	"references":   {"id", "name", "summary", "aliases", "notes", "title", "authors", "year", "venue", "doi", "arxiv", "url", "type"},
+	"stakeholders": append(common[:6:6], "questions"),
+	"relations":    {"type", "source", "target", "cites", "note", "strength", "basis", "confidence", "reason"},
 }
 
 var nestedKeys = map[string][]string{

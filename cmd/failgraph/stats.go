@@ -122,6 +122,8 @@ func StatsMarkdown(g *kg.Graph) string {
 	intent := map[string]int{}
 	refTypes := map[string]int{}
 	juris := map[string]int{}
+	origins := map[string]int{}
+	statuses := map[string]int{}
 	frameworks := map[string]int{}
 	byID := map[string]*kg.Node{}
 	for _, n := range g.Nodes {
@@ -134,10 +136,12 @@ func StatsMarkdown(g *kg.Graph) string {
 				k += " (subtype)"
 			}
 			intent[k]++
+			origins[string(n.Origin)]++
 		case kg.KindReference:
 			refTypes[string(n.RefType)]++
 		case kg.KindLegal:
 			juris[n.Jurisdiction]++
+			statuses[string(n.Status)]++
 		}
 		for _, x := range n.ExternalIDs {
 			frameworks[x.Framework+" "+x.Edition]++
@@ -145,8 +149,16 @@ func StatsMarkdown(g *kg.Graph) string {
 	}
 	edges := map[kg.RelType]int{}
 	strength := map[string]int{}
+	basis := map[string]int{}
+	claimBasis := map[string]int{} // every edge but CITES: the claims, not the citations
+	confidence := map[string]int{}
 	for _, e := range g.Edges {
 		edges[e.Type]++
+		basis[string(e.Basis)]++
+		confidence[string(e.Confidence)]++
+		if e.Type != kg.RelCites {
+			claimBasis[string(e.Basis)]++
+		}
 		if e.Type == kg.RelMitigates {
 			strength[string(e.Strength)]++
 		}
@@ -174,6 +186,11 @@ func StatsMarkdown(g *kg.Graph) string {
 	table("MITIGATES by strength", "count", sortedRows(strength))
 	table("Legal considerations by jurisdiction", "count", sortedRows(juris))
 	table("External ids by framework and edition", "count", sortedRows(frameworks))
+	table("Failure modes by origin", "count", sortedRows(origins))
+	table("Legal considerations by status", "count", sortedRows(statuses))
+	table("Edges by basis", "count", sortedRows(basis))
+	table("Edges other than CITES by basis", "count", sortedRows(claimBasis))
+	table("Edges by confidence", "count", sortedRows(confidence))
 	return b.String()
 }
 

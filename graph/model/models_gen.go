@@ -6,6 +6,15 @@ import (
 	"github.com/failgraph/failgraph/internal/kg"
 )
 
+// Which edges a traversal may follow, by how they are known. Every traversal that takes it behaves
+// as if the graph had no other edges. Absent fields admit everything.
+type EdgeTrust struct {
+	// Only edges of these bases; all when absent or empty.
+	Basis []kg.Basis `json:"basis,omitempty"`
+	// Only edges at least this sure (HIGH admits HIGH; MEDIUM admits HIGH and MEDIUM); all when absent.
+	MinConfidence *kg.Confidence `json:"minConfidence,omitempty"`
+}
+
 // The number of nodes of one kind.
 type KindCount struct {
 	// The kind.

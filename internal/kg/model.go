@@ -196,6 +196,8 @@ type Node struct {
 	AccessCommentary            string
 	Example                     string
 	Severity                    []Severity
+	Origin                      Origin   // PAPER, COMPANION or EXTENSION
+	OriginSources               []string // EXTENSION: the references that define the failure mode
 
 	// FailureMode, Mitigation
 	ExternalIDs []ExternalID
@@ -211,6 +213,10 @@ type Node struct {
 	Jurisdiction string
 	Instrument   string
 	Citation     string
+	InForceFrom  string      // ISO date the instrument entered into force (or was decided); "" when it has none
+	AppliesFrom  string      // ISO date the provisions in question apply from; "" when the same as InForceFrom or none
+	Status       LegalStatus // where it stands on StatusAsOf
+	StatusAsOf   string      // ISO date the status was last checked (the seed's review date)
 
 	// LegalConsideration, Reference
 	Year int
@@ -251,6 +257,7 @@ func (n *Node) Clone() *Node {
 		c.ViolatesAccessAuthorization = &v
 	}
 	c.Severity = cloneSlice(n.Severity)
+	c.OriginSources = cloneSlice(n.OriginSources)
 	c.ExternalIDs = cloneSlice(n.ExternalIDs)
 	c.Implies = cloneSlice(n.Implies)
 	c.Lifecycle = cloneSlice(n.Lifecycle)
@@ -275,6 +282,12 @@ type Edge struct {
 	Note     string
 	Strength Strength // MITIGATES only
 	Refs     []string
+
+	// Provenance: how the edge is known and how sure the graph is; Reason says why when
+	// Confidence is not high.
+	Basis      Basis
+	Confidence Confidence
+	Reason     string
 }
 
 // EdgeID is the stable id of the edge of type t from source to target: there is at most one.

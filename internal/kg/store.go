@@ -67,6 +67,8 @@ type Filter struct {
 	Kind         Kind
 	Intent       Intent           // FailureMode
 	Compromises  SecurityProperty // FailureMode: has this property among its compromises
+	Origin       Origin           // FailureMode: exact
+	Status       LegalStatus      // LegalConsideration: exact
 	Jurisdiction string           // LegalConsideration: exact, case-insensitive
 	YearMin      int              // Reference, LegalConsideration: year >= YearMin (0: no bound)
 	YearMax      int              // Reference, LegalConsideration: year <= YearMax (0: no bound)
@@ -105,6 +107,12 @@ func (f Filter) Matches(n *Node) bool {
 	if f.Compromises != "" && !contains(n.Compromises, f.Compromises) {
 		return false
 	}
+	if f.Origin != "" && n.Origin != f.Origin {
+		return false
+	}
+	if f.Status != "" && n.Status != f.Status {
+		return false
+	}
 	if f.Jurisdiction != "" && !equalFold(n.Jurisdiction, f.Jurisdiction) {
 		return false
 	}
@@ -136,6 +144,12 @@ func (f Filter) Matches(n *Node) bool {
 func (f Filter) Validate() error {
 	if !f.Kind.Valid() {
 		return Errorf(EINVALID, "kind", "unknown node kind %q", f.Kind)
+	}
+	if f.Origin != "" && !f.Origin.Valid() {
+		return Errorf(EINVALID, "origin", "unknown origin %q", f.Origin)
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return Errorf(EINVALID, "status", "unknown status %q", f.Status)
 	}
 	if f.Limit < 0 {
 		return Errorf(EINVALID, "first", "must not be negative")

@@ -518,7 +518,7 @@ func cloneNodes(ns []*kg.Node) []*kg.Node {
 			continue
 		}
 		count++
-		strs += len(n.Aliases) + len(n.Notes) + len(n.Implies) + len(n.Lifecycle) + len(n.Authors) + len(n.Questions)
+		strs += len(n.Aliases) + len(n.Notes) + len(n.Implies) + len(n.Lifecycle) + len(n.Authors) + len(n.Questions) + len(n.OriginSources)
 		props += len(n.Compromises)
 		knows += len(n.Knowledge)
 		sevs += len(n.Severity)
@@ -551,6 +551,7 @@ func cloneNodes(ns []*kg.Node) []*kg.Node {
 		c.Lifecycle = carve(&sb, n.Lifecycle)
 		c.Authors = carve(&sb, n.Authors)
 		c.Questions = carve(&sb, n.Questions)
+		c.OriginSources = carve(&sb, n.OriginSources)
 		c.Compromises = carve(&pb, n.Compromises)
 		c.Knowledge = carve(&kb, n.Knowledge)
 		c.Severity = carve(&svb, n.Severity)

@@ -51,10 +51,20 @@ const (
 	pMaturity                    = "maturity"
 	pCaseStudyType               = "caseStudyType"
 	pIncidentDate                = "incidentDate"
+	pOrigin                      = "origin"
+	pOriginSources               = "originSources"
+	pInForceFrom                 = "inForceFrom"
+	pAppliesFrom                 = "appliesFrom"
+	pStatus                      = "status"
+	pStatusAsOf                  = "statusAsOf"
 
 	pNote     = "note"
 	pStrength = "strength"
 	pRefs     = "refs"
+
+	pBasis      = "basis"
+	pConfidence = "confidence"
+	pReason     = "reason"
 )
 
 // severityJSON and externalIDJSON fix the stored JSON format independently of the Go field names.
@@ -146,6 +156,12 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	str(pMaturity, n.Maturity)
 	str(pCaseStudyType, n.CaseStudyType)
 	str(pIncidentDate, n.IncidentDate)
+	str(pOrigin, string(n.Origin))
+	list(pOriginSources, n.OriginSources)
+	str(pInForceFrom, n.InForceFrom)
+	str(pAppliesFrom, n.AppliesFrom)
+	str(pStatus, string(n.Status))
+	str(pStatusAsOf, n.StatusAsOf)
 	str(pSearchText, strings.Join(kg.DocumentTokens(n), " "))
 	return p, nil
 }
@@ -183,6 +199,15 @@ func edgeProps(e kg.Edge) map[string]any {
 	}
 	if len(e.Refs) > 0 {
 		p[pRefs] = append([]string{}, e.Refs...)
+	}
+	if e.Basis != "" {
+		p[pBasis] = string(e.Basis)
+	}
+	if e.Confidence != "" {
+		p[pConfidence] = string(e.Confidence)
+	}
+	if e.Reason != "" {
+		p[pReason] = e.Reason
 	}
 	return p
 }
@@ -333,6 +358,12 @@ func decodeNode(labels []string, m map[string]any) (*kg.Node, error) {
 	n.Maturity = p.str(pMaturity)
 	n.CaseStudyType = p.str(pCaseStudyType)
 	n.IncidentDate = p.str(pIncidentDate)
+	n.Origin = kg.Origin(p.str(pOrigin))
+	n.OriginSources = p.list(pOriginSources)
+	n.InForceFrom = p.str(pInForceFrom)
+	n.AppliesFrom = p.str(pAppliesFrom)
+	n.Status = kg.LegalStatus(p.str(pStatus))
+	n.StatusAsOf = p.str(pStatusAsOf)
 	if p.err != nil {
 		return nil, fmt.Errorf("node %q: %w", n.ID, p.err)
 	}

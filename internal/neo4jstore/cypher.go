@@ -49,6 +49,8 @@ RETURN collect(n) AS nodes`
 	listWhere = `
 WHERE ($intent = '' OR n.intent = $intent)
   AND ($compromises = '' OR $compromises IN coalesce(n.compromises, []))
+  AND ($origin = '' OR n.origin = $origin)
+  AND ($status = '' OR n.status = $status)
   AND ($jurisdiction = '' OR toLower(n.jurisdiction) = toLower($jurisdiction))
   AND ($yearMin = 0 OR coalesce(n.year, 0) >= $yearMin)
   AND ($yearMax = 0 OR coalesce(n.year, 0) <= $yearMax)
@@ -79,12 +81,12 @@ RETURN collect(n) AS nodes`
 RETURN count(n) AS count`
 
 	// The three Adjacent statements return every edge of every id in one row, as a list of
-	// [id, type, source, target, note, strength, refs]: the driver spends more on each record than
+	// [id, type, source, target, note, strength, refs, basis, confidence, reason]: the driver spends more on each record than
 	// the server on each edge, and one row instead of hundreds makes the call about three times
 	// faster. Go sorts each id's edges into kg.EdgeLess order.
 	adjacentReturn = `
 WHERE type(r) IN $types
-RETURN collect([id, type(r), startNode(r).id, endNode(r).id, r.note, r.strength, r.refs]) AS edges`
+RETURN collect([id, type(r), startNode(r).id, endNode(r).id, r.note, r.strength, r.refs, r.basis, r.confidence, r.reason]) AS edges`
 
 	// The endpoints are named: with anonymous ones, Neo4j 5.26 plans the outgoing form as a scan of
 	// the whole id index for every id (36,000 rows for 127 ids on the shipped seed) instead of a seek.

@@ -97,6 +97,8 @@ func filterParams(f kg.Filter) map[string]any {
 	return map[string]any{
 		"intent":       string(f.Intent),
 		"compromises":  string(f.Compromises),
+		"origin":       string(f.Origin),
+		"status":       string(f.Status),
 		"jurisdiction": f.Jurisdiction,
 		"yearMin":      int64(f.YearMin),
 		"yearMax":      int64(f.YearMax),
@@ -215,16 +217,17 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 	return out, nil
 }
 
-// decodeEdge decodes one [id, type, source, target, note, strength, refs] row of Adjacent.
+// decodeEdge decodes one [id, type, source, target, note, strength, refs, basis, confidence, reason]
+// row of Adjacent.
 func decodeEdge(row any) (string, kg.Edge, error) {
 	var e kg.Edge
 	l, ok := row.([]any)
-	if !ok || len(l) != 7 {
+	if !ok || len(l) != 10 {
 		return "", e, fmt.Errorf("adjacent: malformed row %v", row)
 	}
-	var str [6]string
+	var str [10]string
 	for i := range str {
-		if l[i] == nil {
+		if i == 6 || l[i] == nil { // column 6 is the refs list
 			continue
 		}
 		if str[i], ok = l[i].(string); !ok {
@@ -233,6 +236,7 @@ func decodeEdge(row any) (string, kg.Edge, error) {
 	}
 	id := str[0]
 	e.Type, e.Source, e.Target, e.Note, e.Strength = kg.RelType(str[1]), str[2], str[3], str[4], kg.Strength(str[5])
+	e.Basis, e.Confidence, e.Reason = kg.Basis(str[7]), kg.Confidence(str[8]), str[9]
 	e.ID = kg.EdgeID(e.Type, e.Source, e.Target)
 	if l[6] != nil {
 		refs, ok := l[6].([]any)

@@ -193,15 +193,18 @@ func nodeString(n *kg.Node) string {
 	}
 	return fmt.Sprintf("%s %s name=%q summary=%q aliases=%q notes=%q number=%d intent=%s compromises=%v knowledge=%v "+
 		"access=%s commentary=%q example=%q severity=%+v external=%+v category=%q implies=%q lifecycle=%q "+
-		"jurisdiction=%q instrument=%q citation=%q year=%d title=%q authors=%q venue=%q doi=%q arxiv=%q url=%q type=%q questions=%q",
+		"jurisdiction=%q instrument=%q citation=%q year=%d title=%q authors=%q venue=%q doi=%q arxiv=%q url=%q type=%q questions=%q "+
+		"origin=%s originSources=%q inForceFrom=%q appliesFrom=%q status=%s statusAsOf=%q",
 		n.ID, n.Kind, n.Name, n.Summary, n.Aliases, n.Notes, n.Number, n.Intent, n.Compromises, n.Knowledge,
 		access, n.AccessCommentary, n.Example, n.Severity, n.ExternalIDs, n.Category, n.Implies, n.Lifecycle,
-		n.Jurisdiction, n.Instrument, n.Citation, n.Year, n.Title, n.Authors, n.Venue, n.DOI, n.ArXiv, n.URL, n.RefType, n.Questions)
+		n.Jurisdiction, n.Instrument, n.Citation, n.Year, n.Title, n.Authors, n.Venue, n.DOI, n.ArXiv, n.URL, n.RefType, n.Questions,
+		n.Origin, n.OriginSources, n.InForceFrom, n.AppliesFrom, n.Status, n.StatusAsOf)
 }
 
 // edgeString renders every field of e.
 func edgeString(e kg.Edge) string {
-	return fmt.Sprintf("%s %s %s->%s note=%q strength=%q refs=%q", e.ID, e.Type, e.Source, e.Target, e.Note, e.Strength, e.Refs)
+	return fmt.Sprintf("%s %s %s->%s note=%q strength=%q refs=%q basis=%s confidence=%s reason=%q",
+		e.ID, e.Type, e.Source, e.Target, e.Note, e.Strength, e.Refs, e.Basis, e.Confidence, e.Reason)
 }
 
 // firstDiff shows where two renderings part, with a little context.

@@ -223,6 +223,13 @@ func testStore(t *testing.T, s kg.Store) {
 		{"keyset last between with a filter", kg.Filter{Kind: fm, Compromises: kg.Integrity, After: "fm-evasion", Before: "fm-shift", Limit: 2, FromEnd: true}, []string{"fm-poison", "fm-poison-backdoor"}},
 		{"limit with a filter", kg.Filter{Kind: fm, Compromises: kg.Integrity, Limit: 3}, []string{"fm-evasion", "fm-evasion-targeted", "fm-poison"}},
 		{"capabilities by id", kg.Filter{Kind: kg.KindCapability}, []string{"cap-blackbox", "cap-data", "cap-graybox", "cap-query", "cap-whitebox"}},
+		{"origin paper", kg.Filter{Kind: fm, Origin: kg.OriginPaper}, []string{"fm-evasion", "fm-poison", "fm-inversion", "fm-evasion-targeted"}},
+		{"origin companion", kg.Filter{Kind: fm, Origin: kg.OriginCompanion}, []string{"fm-poison-backdoor"}},
+		{"origin extension with intent", kg.Filter{Kind: fm, Origin: kg.OriginExtension, Intent: kg.Unintentional}, []string{"fm-shift"}},
+		{"origin on another kind", kg.Filter{Kind: kg.KindMitigation, Origin: kg.OriginPaper}, nil},
+		{"status in force", kg.Filter{Kind: kg.KindLegal, Status: kg.StatusInForce}, []string{"l-cfaa", "l-dmca", "l-gdpr"}},
+		{"status not yet applicable", kg.Filter{Kind: kg.KindLegal, Status: kg.StatusNotYetApplicable, Jurisdiction: "eu"}, []string{"l-aiact"}},
+		{"status nobody has", kg.Filter{Kind: kg.KindLegal, Status: kg.StatusProposed}, nil},
 	}
 	for _, c := range listCases {
 		t.Run("List "+c.name, func(t *testing.T) {
@@ -329,6 +336,18 @@ func testStore(t *testing.T, s kg.Store) {
 			strengths = append(strengths, e.Source+"="+string(e.Strength)+"="+join(e.Refs))
 		}
 		wantStrings(t, "strengths", strengths, []string{"m-advtrain=partial=r-beta", "m-governance=strong=r-gamma,r-eps"})
+	})
+	t.Run("Adjacent keeps basis, confidence and reason", func(t *testing.T) {
+		got, err := s.Adjacent(ctx, []string{"fm-poison"}, kg.In, []kg.RelType{kg.RelMitigates})
+		noErr(t, err)
+		var prov []string
+		for _, e := range got["fm-poison"] {
+			prov = append(prov, e.Source+"="+string(e.Basis)+"="+string(e.Confidence)+"="+e.Reason)
+		}
+		wantStrings(t, "provenance", prov, []string{
+			"m-monitor=EDITORIAL=LOW=No study shows monitoring catches poisoning.",
+			"m-sanitise=PAPER=HIGH=",
+		})
 	})
 
 	// Scores by hand from kg's weights: name 4, alias/id/title 3, authors 2, summary and other 1,

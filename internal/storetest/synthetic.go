@@ -12,7 +12,13 @@ import "github.com/failgraph/failgraph/internal/kg"
 //   - legal considerations in two jurisdictions (EU, US), one raised by a child and its parent;
 //   - references with years and accented authors, one cited by nothing (r-zeta);
 //   - a stakeholder joined to a reference by two edges (CITES and CONCERNED_WITH), cycles and
-//     parallel routes of equal length for paths, and a hub (r-gamma) for truncation.
+//     parallel routes of equal length for paths, and a hub (r-gamma) for truncation;
+//   - provenance: origins of all three kinds (fm-poison-backdoor is a companion's, fm-shift an
+//     extension), legal considerations of four statuses with their dates, and edges of every basis
+//     and confidence. Every edge is CITED_WORK and HIGH unless provenance() below says otherwise:
+//     PAPER: TARGETS fm-evasion→a-model, fm-poison→a-data; MITIGATES m-advtrain→fm-evasion,
+//     m-sanitise→fm-poison; RAISES fm-evasion→l-cfaa. EDITORIAL: TARGETS fm-inversion→a-data (MEDIUM),
+//     MITIGATES m-monitor→fm-poison (LOW), RAISES fm-poison→l-cfaa (MEDIUM).
 //
 // Neighbour sets (all relations, both directions), from which the hand computations start:
 //
@@ -40,7 +46,7 @@ func Synthetic() *kg.Graph {
 	nodes := []*kg.Node{
 		// Failure modes. NodeLess order: fm-evasion(1), fm-poison(2), fm-inversion(3), fm-shift(4),
 		// then the subtypes by id: fm-evasion-targeted, fm-poison-backdoor.
-		{ID: "fm-evasion", Kind: kg.KindFailureMode, Name: "Evasion attack", Number: 1, Intent: kg.Intentional,
+		{ID: "fm-evasion", Kind: kg.KindFailureMode, Name: "Evasion attack", Number: 1, Intent: kg.Intentional, Origin: kg.OriginPaper,
 			Summary:     "Inputs crafted at inference time cause wrong outputs.",
 			Aliases:     []string{"adversarial example"},
 			Notes:       []string{"The classic attack."},
@@ -50,24 +56,25 @@ func Synthetic() *kg.Graph {
 			Severity: []kg.Severity{{Level: "Critical", Source: "Bug Bar", Edition: "2019"}},
 			ExternalIDs: []kg.ExternalID{{Framework: "MITRE ATLAS", Edition: "5.0", ID: "AML.T0015", Name: "Evade ML Model",
 				URL: "https://atlas.mitre.org/techniques/AML.T0015", Match: "close"}}},
-		{ID: "fm-poison", Kind: kg.KindFailureMode, Name: "Poisoning attack", Number: 2, Intent: kg.Intentional,
+		{ID: "fm-poison", Kind: kg.KindFailureMode, Name: "Poisoning attack", Number: 2, Intent: kg.Intentional, Origin: kg.OriginPaper,
 			Summary:     "Training samples are contaminated so that learning goes wrong.",
 			Compromises: []kg.SecurityProperty{kg.Integrity, kg.Availability}, Knowledge: []kg.Knowledge{kg.GrayBox},
 			ViolatesAccessAuthorization: &yes,
 			Severity:                    []kg.Severity{{Level: "Important", Source: "Bug Bar", Edition: "2019"}}},
-		{ID: "fm-inversion", Kind: kg.KindFailureMode, Name: "Model inversion", Number: 3, Intent: kg.Intentional,
+		{ID: "fm-inversion", Kind: kg.KindFailureMode, Name: "Model inversion", Number: 3, Intent: kg.Intentional, Origin: kg.OriginPaper,
 			Summary:     "Private features are recovered from a deployed system.",
 			Compromises: []kg.SecurityProperty{kg.Confidentiality},
 			Severity: []kg.Severity{{Level: "Moderate", Source: "Bug Bar", Edition: "2019"},
 				{Level: "Low", Source: "Other Bar", Edition: "2020"}}},
 		{ID: "fm-shift", Kind: kg.KindFailureMode, Name: "Distributional shift", Number: 4, Intent: kg.Unintentional,
+			Origin: kg.OriginExtension, OriginSources: []string{"r-eps"},
 			Summary:     "Deployment data drifts away from what was seen in training.",
 			Compromises: []kg.SecurityProperty{kg.Safety},
 			Severity:    []kg.Severity{{Level: "Low", Source: "Bug Bar", Edition: "2019"}}},
-		{ID: "fm-evasion-targeted", Kind: kg.KindFailureMode, Name: "Targeted evasion", Intent: kg.Intentional,
+		{ID: "fm-evasion-targeted", Kind: kg.KindFailureMode, Name: "Targeted evasion", Intent: kg.Intentional, Origin: kg.OriginPaper,
 			Summary:     "Evasion towards a class the attacker chooses.",
 			Compromises: []kg.SecurityProperty{kg.Integrity}},
-		{ID: "fm-poison-backdoor", Kind: kg.KindFailureMode, Name: "Backdoor poisoning", Intent: kg.Intentional,
+		{ID: "fm-poison-backdoor", Kind: kg.KindFailureMode, Name: "Backdoor poisoning", Intent: kg.Intentional, Origin: kg.OriginCompanion,
 			Summary:     "A hidden trigger is planted during training.",
 			Compromises: []kg.SecurityProperty{kg.Integrity},
 			Severity: []kg.Severity{{Level: "low", Source: "Other Bar", Edition: "2020"},
@@ -100,13 +107,17 @@ func Synthetic() *kg.Graph {
 
 		// Legal considerations in two jurisdictions. Matrix column order: l-aiact, l-gdpr (EU), l-cfaa, l-dmca (US).
 		{ID: "l-cfaa", Kind: kg.KindLegal, Name: "Computer Fraud and Abuse Act", Jurisdiction: "US", Instrument: "statute",
-			Citation: "18 U.S.C. § 1030", Year: 1986, Summary: "Anti-hacking statute."},
+			Citation: "18 U.S.C. § 1030", Year: 1986, Summary: "Anti-hacking statute.",
+			InForceFrom: "1986-10-16", Status: kg.StatusInForce, StatusAsOf: "2026-12-02"},
 		{ID: "l-dmca", Kind: kg.KindLegal, Name: "Digital Millennium Copyright Act", Jurisdiction: "US", Instrument: "statute",
-			Citation: "17 U.S.C. § 1201", Year: 1998, Summary: "Anti-circumvention rules."},
+			Citation: "17 U.S.C. § 1201", Year: 1998, Summary: "Anti-circumvention rules.",
+			InForceFrom: "1998-10-28", AppliesFrom: "2000-10-28", Status: kg.StatusInForce, StatusAsOf: "2026-12-02"},
 		{ID: "l-gdpr", Kind: kg.KindLegal, Name: "General Data Protection Regulation", Jurisdiction: "EU", Instrument: "regulation",
-			Citation: "Regulation (EU) 2016/679", Year: 2016, Summary: "Personal data rules."},
+			Citation: "Regulation (EU) 2016/679", Year: 2016, Summary: "Personal data rules.",
+			InForceFrom: "2016-05-24", AppliesFrom: "2018-05-25", Status: kg.StatusInForce, StatusAsOf: "2026-12-02"},
 		{ID: "l-aiact", Kind: kg.KindLegal, Name: "Artificial Intelligence Act", Jurisdiction: "EU", Instrument: "regulation",
-			Citation: "Regulation (EU) 2024/1689", Year: 2024, Summary: "Rules for high-risk systems."},
+			Citation: "Regulation (EU) 2024/1689", Year: 2024, Summary: "Rules for high-risk systems.",
+			InForceFrom: "2024-08-01", AppliesFrom: "2027-12-02", Status: kg.StatusNotYetApplicable, StatusAsOf: "2026-12-02"},
 
 		// References.
 		{ID: "r-alpha", Kind: kg.KindReference, Name: "Lovelace and Turing 2015", Title: "Alpha attacks on learners",
@@ -128,7 +139,8 @@ func Synthetic() *kg.Graph {
 	}
 
 	e := func(t kg.RelType, src, dst string, refs ...string) kg.Edge {
-		return kg.Edge{ID: kg.EdgeID(t, src, dst), Type: t, Source: src, Target: dst, Refs: refs}
+		return kg.Edge{ID: kg.EdgeID(t, src, dst), Type: t, Source: src, Target: dst, Refs: refs,
+			Basis: kg.BasisCitedWork, Confidence: kg.ConfidenceHigh}
 	}
 	mit := func(src, dst string, strength kg.Strength, refs ...string) kg.Edge {
 		ed := e(kg.RelMitigates, src, dst, refs...)
@@ -215,5 +227,31 @@ func Synthetic() *kg.Graph {
 		note(e(kg.RelConcernedWith, "s-engineers", "r-alpha", "r-alpha"), "Is this paper still current?"),
 		note(e(kg.RelConcernedWith, "s-lawyers", "l-cfaa", "r-delta"), "Does the statute reach research?"),
 	}
+	provenance(edges)
 	return &kg.Graph{Nodes: nodes, Edges: edges}
+}
+
+// provenance sets the edges whose basis or confidence is not the default CITED_WORK and HIGH.
+func provenance(edges []kg.Edge) {
+	type prov struct {
+		basis      kg.Basis
+		confidence kg.Confidence
+		reason     string
+	}
+	paper := prov{kg.BasisPaper, kg.ConfidenceHigh, ""}
+	set := map[string]prov{
+		kg.EdgeID(kg.RelTargets, "fm-evasion", "a-model"):      paper,
+		kg.EdgeID(kg.RelTargets, "fm-poison", "a-data"):        paper,
+		kg.EdgeID(kg.RelMitigates, "m-advtrain", "fm-evasion"): paper,
+		kg.EdgeID(kg.RelMitigates, "m-sanitise", "fm-poison"):  paper,
+		kg.EdgeID(kg.RelRaises, "fm-evasion", "l-cfaa"):        paper,
+		kg.EdgeID(kg.RelTargets, "fm-inversion", "a-data"):     {kg.BasisEditorial, kg.ConfidenceMedium, "Inferred from what is inverted."},
+		kg.EdgeID(kg.RelMitigates, "m-monitor", "fm-poison"):   {kg.BasisEditorial, kg.ConfidenceLow, "No study shows monitoring catches poisoning."},
+		kg.EdgeID(kg.RelRaises, "fm-poison", "l-cfaa"):         {kg.BasisEditorial, kg.ConfidenceMedium, "The statute does not mention training data."},
+	}
+	for i := range edges {
+		if p, ok := set[edges[i].ID]; ok {
+			edges[i].Basis, edges[i].Confidence, edges[i].Reason = p.basis, p.confidence, p.reason
+		}
+	}
 }

@@ -22,6 +22,7 @@ func testTraversals(t *testing.T, s kg.Store) {
 	t.Run("LegalExposure", func(t *testing.T) { testLegalExposure(t, e) })
 	t.Run("LegalMatrix", func(t *testing.T) { testLegalMatrix(t, e) })
 	t.Run("CoverageGaps", func(t *testing.T) { testCoverageGaps(t, e) })
+	t.Run("Trust", func(t *testing.T) { testTrust(t, e) })
 	t.Run("round trips", func(t *testing.T) { testRoundTrips(t, s) })
 }
 
