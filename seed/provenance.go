@@ -96,10 +96,16 @@ func (b *builder) convertLegalDates(n *kg.Node, r rawNode, bad func(string, ...a
 	// ISO dates compare as strings.
 	in, applies := r.InForceFrom, r.AppliesFrom
 	switch s {
-	case kg.StatusInForce, kg.StatusPartlyApplicable, kg.StatusNotYetApplicable, kg.StatusDecided:
+	case kg.StatusInForce, kg.StatusPartlyApplicable, kg.StatusDecided:
 		if in == "" && r.Instrument != "doctrine" && r.Instrument != "contract" {
 			bad("status %s needs in_force_from (for a case: the date of the decision)", r.Status)
 		} else if in > asOf {
+			bad("in_force_from %s is after status_as_of %s, so the status cannot be %s", in, asOf, r.Status)
+		}
+	case kg.StatusNotYetApplicable:
+		// Enacted and perhaps already in force (the AI Act), or enacted with a later effective
+		// date and no earlier entry into force (a US statute): in_force_from is optional.
+		if in != "" && in > asOf {
 			bad("in_force_from %s is after status_as_of %s, so the status cannot be %s", in, asOf, r.Status)
 		}
 	case kg.StatusSignedNotInForce, kg.StatusProposed:

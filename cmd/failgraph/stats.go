@@ -126,14 +126,23 @@ func StatsMarkdown(g *kg.Graph) string {
 	statuses := map[string]int{}
 	frameworks := map[string]int{}
 	byID := map[string]*kg.Node{}
+	subtypes := map[string]bool{}
+	for _, e := range g.Edges {
+		if e.Type == kg.RelSubtypeOf {
+			subtypes[e.Source] = true
+		}
+	}
 	for _, n := range g.Nodes {
 		byID[n.ID] = n
 		nodes[n.Kind]++
 		switch n.Kind {
 		case kg.KindFailureMode:
 			k := strings.ToLower(string(n.Intent))
-			if n.Number == 0 {
+			switch {
+			case subtypes[n.ID]:
 				k += " (subtype)"
+			case n.Origin == kg.OriginExtension:
+				k += " (extension)"
 			}
 			intent[k]++
 			origins[string(n.Origin)]++
