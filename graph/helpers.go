@@ -222,3 +222,18 @@ func (r *Resolver) atlasCaseStudies(ctx context.Context, fm string) ([]*kg.Node,
 func (r *Resolver) engine(trust *model.EdgeTrust) (*traverse.Engine, error) {
 	return r.Engine.Trusting(trust.Trust())
 }
+
+// pick returns the nodes of ns whose ids are in ids, in the order of ids.
+func pick(ns []*kg.Node, ids []string) []*kg.Node {
+	byID := make(map[string]*kg.Node, len(ns))
+	for _, n := range ns {
+		byID[n.ID] = n
+	}
+	out := make([]*kg.Node, 0, len(ids))
+	for _, id := range ids {
+		if n := byID[id]; n != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -99,8 +99,11 @@ func (r *failureModeResolver) Edges(ctx context.Context, obj *model.FailureMode,
 
 // OriginSources is the resolver for the originSources field.
 func (r *failureModeResolver) OriginSources(ctx context.Context, obj *model.FailureMode) ([]*model.Reference, error) {
-	ns, err := r.present(ctx, obj.KG().OriginSources)
-	return model.References(ns), err
+	cited, err := r.neighbours(ctx, obj.ID(), kg.Out, kg.RelCites)
+	if err != nil {
+		return nil, err
+	}
+	return model.References(pick(cited, obj.KG().OriginSources)), nil
 }
 
 // Parent is the resolver for the parent field.

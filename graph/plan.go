@@ -38,6 +38,8 @@ var neighbourFields = map[string]map[string]relField{
 		// atlas is an object, not a list of nodes: reading the crosswalk's ATLAS nodes ahead serves
 		// its techniques and the first hop of its caseStudies.
 		"atlas": {kg.Out, kg.RelCorrespondsTo},
+		// originSources are among the mode's own references (seed validation), so they ride on its CITES.
+		"originSources": {kg.Out, kg.RelCites},
 	},
 	"Capability": {"requiredBy": {kg.In, kg.RelRequires}},
 	"Asset":      {"targetedBy": {kg.In, kg.RelTargets}, "protectedBy": {kg.In, kg.RelProtects}},

@@ -109,7 +109,7 @@ func build(g *kg.Graph) (*graph, error) {
 	}
 	for _, e := range g.Edges {
 		src, tgt := ng.nodes[e.Source], ng.nodes[e.Target]
-		c := edge{note: e.Note, strength: e.Strength, src: pos[src.ID], tgt: pos[tgt.ID],
+		c := edge{note: e.Note, strength: e.Strength, basis: e.Basis, confidence: e.Confidence, reason: e.Reason, src: pos[src.ID], tgt: pos[tgt.ID],
 			typ: uint8(slices.Index(kg.RelTypes, e.Type)), refOff: int32(len(ng.refs)), refN: int32(len(e.Refs))}
 		for _, r := range e.Refs {
 			p, ok := pos[r]
@@ -286,6 +286,9 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, dir kg.Direction, ty
 type edge struct {
 	note         string
 	strength     kg.Strength
+	basis        kg.Basis
+	confidence   kg.Confidence
+	reason       string
 	refOff, refN int32 // the edge's references: graph.refs[refOff:refOff+refN]
 	src, tgt     int32
 	typ          uint8
@@ -383,7 +386,8 @@ func (c *edgeCopier) copy(id string, dir kg.Direction, types []kg.RelType) []kg.
 	g := c.g
 	start := len(c.edges)
 	g.each(id, dir, types, func(e *edge) {
-		cp := kg.Edge{Type: g.typeOf(e), Source: g.source(e), Target: g.target(e), Note: e.note, Strength: e.strength}
+		cp := kg.Edge{Type: g.typeOf(e), Source: g.source(e), Target: g.target(e), Note: e.note, Strength: e.strength,
+			Basis: e.basis, Confidence: e.confidence, Reason: e.reason}
 		if e.refN > 0 {
 			r := len(c.refs)
 			for i := range e.refN {

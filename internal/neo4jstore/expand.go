@@ -106,7 +106,8 @@ func (s *Store) ListExpand(ctx context.Context, f kg.Filter, plan kg.Plan) ([]*k
 
 // compileExpand returns the statement of plan. Every node comes back as [node, steps], steps
 // holding one value per step of the plan in planOrder (null for the steps of other kinds); every
-// edge as [type, source, target, note, strength, refs, other end or null, cited references or null].
+// edge as [type, source, target, note, strength, refs, basis, confidence, reason, other end or null,
+// cited references or null].
 func compileExpand(plan kg.Plan) (string, error) {
 	c := &compiler{}
 	var b strings.Builder
@@ -183,8 +184,8 @@ func (c *compiler) step(b *strings.Builder, v string, st kg.Step) error {
 	case kg.In:
 		left = "<-"
 	}
-	fmt.Fprintf(b, "COLLECT { MATCH (%s)%s[%s%s]%s(%s:Node) RETURN [type(%s), startNode(%s).id, endNode(%s).id, %s.%s, %s.%s, %s.%s, ",
-		v, left, r, types, right, w, r, r, r, r, pNote, r, pStrength, r, pRefs)
+	fmt.Fprintf(b, "COLLECT { MATCH (%s)%s[%s%s]%s(%s:Node) RETURN [type(%s), startNode(%s).id, endNode(%s).id, %s.%s, %s.%s, %s.%s, %s.%s, %s.%s, %s.%s, ",
+		v, left, r, types, right, w, r, r, r, r, pNote, r, pStrength, r, pRefs, r, pBasis, r, pConfidence, r, pReason)
 	if st.Nodes {
 		if err := c.node(b, w, st.Next); err != nil {
 			return err
@@ -255,10 +256,10 @@ func decodeExpandedNode(out *kg.Expansion, v any, plan kg.Plan) (*kg.Node, error
 		es := make([]kg.Edge, 0, len(rows))
 		for _, row := range rows {
 			cols, ok := row.([]any)
-			if !ok || len(cols) != 8 {
+			if !ok || len(cols) != 11 {
 				return fmt.Errorf("expand: malformed edge %v", row)
 			}
-			_, e, err := decodeEdge(append([]any{nil}, cols[:6]...))
+			_, e, err := decodeEdge(append([]any{nil}, cols[:9]...))
 			if err != nil {
 				return err
 			}
@@ -267,15 +268,15 @@ func decodeExpandedNode(out *kg.Expansion, v any, plan kg.Plan) (*kg.Node, error
 			if st.Dir == kg.Both && e.Source == e.Target {
 				es = append(es, e.Clone())
 			}
-			if st.Nodes && cols[6] != nil {
-				if err := decodeExpanded(out, cols[6], st.Next); err != nil {
+			if st.Nodes && cols[9] != nil {
+				if err := decodeExpanded(out, cols[9], st.Next); err != nil {
 					return err
 				}
 			}
-			if st.Refs && cols[7] != nil {
-				refs, ok := cols[7].([]any)
+			if st.Refs && cols[10] != nil {
+				refs, ok := cols[10].([]any)
 				if !ok {
-					return fmt.Errorf("expand: references of %s hold a %T", e.ID, cols[7])
+					return fmt.Errorf("expand: references of %s hold a %T", e.ID, cols[10])
 				}
 				for _, ref := range refs {
 					if err := decodeExpanded(out, ref, st.RefNext); err != nil {
