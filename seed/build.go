@@ -11,8 +11,11 @@ import (
 
 type builder struct {
 	problems []Problem
-	nodes    []entry
-	rels     []entry
+	// paperChecks are the problems that hold only when the paper's references are part of the
+	// graph (the shipped seed): a synthetic graph without them cannot cite them.
+	paperChecks []Problem
+	nodes       []entry
+	rels        []entry
 }
 
 func newBuilder() *builder { return &builder{} }
@@ -126,6 +129,9 @@ func (b *builder) build() *kg.Graph {
 	b.checkCapabilities(g, byID, where)
 	b.checkSubtypes(g, byID, where)
 	b.checkInvariants(g, byID, where, relWhere)
+	if _, ok := byID[PaperReference]; ok {
+		b.problems = append(b.problems, b.paperChecks...)
+	}
 	return g
 }
 

@@ -31,6 +31,8 @@ type outNode struct {
 	Example                     string        `yaml:"example,omitempty"`
 	Severity                    []rawSeverity `yaml:"severity,omitempty"`
 	ExternalIDs                 []rawExternal `yaml:"external_ids,omitempty"`
+	Origin                      string        `yaml:"origin,omitempty"`
+	OriginSources               []string      `yaml:"origin_sources,omitempty,flow"`
 
 	Category  string   `yaml:"category,omitempty"`
 	Implies   []string `yaml:"implies,omitempty,flow"`
@@ -40,6 +42,10 @@ type outNode struct {
 	Instrument   string `yaml:"instrument,omitempty"`
 	Citation     string `yaml:"citation,omitempty"`
 	Year         int    `yaml:"year,omitempty"`
+	InForceFrom  string `yaml:"in_force_from,omitempty"`
+	AppliesFrom  string `yaml:"applies_from,omitempty"`
+	Status       string `yaml:"status,omitempty"`
+	StatusAsOf   string `yaml:"status_as_of,omitempty"`
 
 	Title   string   `yaml:"title,omitempty"`
 	Authors []string `yaml:"authors,omitempty,flow"`
@@ -59,6 +65,10 @@ type outRelation struct {
 	Strength string   `yaml:"strength,omitempty"`
 	Cites    []string `yaml:"cites,flow"`
 	Note     string   `yaml:"note,omitempty"`
+
+	Basis      string `yaml:"basis"`
+	Confidence string `yaml:"confidence"`
+	Reason     string `yaml:"reason,omitempty"`
 }
 
 // sectionOf is the inverse of sections.
@@ -106,6 +116,8 @@ func WriteDir(dir string, g *kg.Graph) error {
 		byKind[n.Kind] = append(byKind[n.Kind], n)
 	}
 	intentName, propName, knowName := inverse(intents), inverse(properties), inverse(knowledges)
+	originName, statusName := inverse(origins), inverse(statuses)
+	basisName, confidenceName := inverse(bases), inverse(confidences)
 	for _, k := range kg.Kinds {
 		if k.IsAtlas() {
 			continue
@@ -118,7 +130,8 @@ func WriteDir(dir string, g *kg.Graph) error {
 				AccessCommentary: n.AccessCommentary, Example: n.Example, Category: n.Category, Implies: n.Implies,
 				Lifecycle: n.Lifecycle, Jurisdiction: n.Jurisdiction, Instrument: n.Instrument, Citation: n.Citation,
 				Year: n.Year, Title: n.Title, Authors: n.Authors, Venue: n.Venue, DOI: n.DOI, ArXiv: n.ArXiv, URL: n.URL,
-				Type: string(n.RefType), Questions: n.Questions}
+				Type: string(n.RefType), Questions: n.Questions, Origin: originName[n.Origin], OriginSources: n.OriginSources,
+				InForceFrom: n.InForceFrom, AppliesFrom: n.AppliesFrom, Status: statusName[n.Status], StatusAsOf: n.StatusAsOf}
 			if n.Number != 0 {
 				num := n.Number
 				o.Number = &num
@@ -148,7 +161,8 @@ func WriteDir(dir string, g *kg.Graph) error {
 		es := rels[t]
 		err := writeSection(filepath.Join(dir, "relations", strings.ToLower(string(t))+".yaml"), "relations", len(es), func(i int) any {
 			e := es[i]
-			return outRelation{Type: string(t), Source: e.Source, Target: e.Target, Strength: string(e.Strength), Cites: e.Refs, Note: e.Note}
+			return outRelation{Type: string(t), Source: e.Source, Target: e.Target, Strength: string(e.Strength), Cites: e.Refs, Note: e.Note,
+				Basis: basisName[e.Basis], Confidence: confidenceName[e.Confidence], Reason: e.Reason}
 		})
 		if err != nil {
 			return err

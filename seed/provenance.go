@@ -46,14 +46,16 @@ func (b *builder) convertOrigin(n *kg.Node, r rawNode, bad func(string, ...any))
 	switch o {
 	case kg.OriginPaper:
 		if !containsStr(r.Cites, PaperReference) {
-			bad("origin paper: must cite %s", PaperReference)
+			b.paperProblem(func() { bad("origin paper: must cite %s", PaperReference) })
 		}
 	case kg.OriginCompanion:
 		if r.Number != nil {
 			bad("origin companion: only the paper's own rows carry a number")
 		}
 		if !containsAny(r.Cites, CompanionReferences) {
-			bad("origin companion: must cite a companion document (%s)", strings.Join(CompanionReferences, ", "))
+			b.paperProblem(func() {
+				bad("origin companion: must cite a companion document (%s)", strings.Join(CompanionReferences, ", "))
+			})
 		}
 	case kg.OriginExtension:
 		if r.Number != nil {
@@ -147,8 +149,9 @@ func (b *builder) convertProvenance(e entry, ed *kg.Edge, r rawRelation) bool {
 		good = false
 	}
 	if basis == kg.BasisPaper && !containsAny(r.Cites, append([]string{PaperReference}, CompanionReferences...)) {
-		b.problem(e.file, e.line, "%s: basis paper needs a citation of the paper or a companion (%s, %s)", what, PaperReference, strings.Join(CompanionReferences, ", "))
-		good = false
+		b.paperProblem(func() {
+			b.problem(e.file, e.line, "%s: basis paper needs a citation of the paper or a companion (%s, %s)", what, PaperReference, strings.Join(CompanionReferences, ", "))
+		})
 	}
 	ed.Basis, ed.Confidence, ed.Reason = basis, conf, reason
 	return good
@@ -170,4 +173,13 @@ func containsAny(s, any []string) bool {
 		}
 	}
 	return false
+}
+
+// paperProblem runs report, which records problems, and files what it recorded as paperChecks:
+// they count only when the graph holds the paper's references (see build).
+func (b *builder) paperProblem(report func()) {
+	n := len(b.problems)
+	report()
+	b.paperChecks = append(b.paperChecks, b.problems[n:]...)
+	b.problems = b.problems[:n]
 }

@@ -204,6 +204,7 @@ func (g *generator) addNodes(b, size int) {
 				Name: strings.TrimSuffix(g.sentence(3), "."), Summary: g.sentence(24)}
 			switch k {
 			case kg.KindFailureMode:
+				n.Origin = kg.OriginPaper
 				n.Intent = kg.Intentional
 				if i >= fms-unintended {
 					n.Intent = kg.Unintentional
@@ -230,6 +231,8 @@ func (g *generator) addNodes(b, size int) {
 				n.Instrument = pick(g.r, []string{"statute", "regulation", "directive", "case", "doctrine"})
 				n.Citation = fmt.Sprintf("Synthetic Act %d-%d, s. %d", b, i, 1+g.r.IntN(90))
 				n.Year = 1970 + g.r.IntN(56)
+				n.InForceFrom = fmt.Sprintf("%04d-01-01", n.Year)
+				n.Status, n.StatusAsOf = kg.StatusInForce, "2026-12-02"
 			case kg.KindReference:
 				n.Name = fmt.Sprintf("Synthetic %d-%d", b, i)
 				n.Title = g.sentence(8)
@@ -268,7 +271,7 @@ func (s *edgeSet) add(t kg.RelType, src, dst *kg.Node) bool {
 	}
 	s.seen[id] = true
 	s.counts[t]++
-	e := kg.Edge{ID: id, Type: t, Source: src.ID, Target: dst.ID}
+	e := kg.Edge{ID: id, Type: t, Source: src.ID, Target: dst.ID, Basis: kg.BasisCitedWork, Confidence: kg.ConfidenceHigh}
 	if t != kg.RelCites {
 		// A claim cites one or two references of its block; its source cites them too, as the
 		// seed's loader adds those CITES edges.
@@ -308,7 +311,8 @@ func (s *edgeSet) cite(src, ref string) {
 	s.counts[kg.RelCites]++
 	s.cited[ref] = true
 	s.citing[src] = append(s.citing[src], ref)
-	s.edges = append(s.edges, kg.Edge{ID: id, Type: kg.RelCites, Source: src, Target: ref})
+	s.edges = append(s.edges, kg.Edge{ID: id, Type: kg.RelCites, Source: src, Target: ref,
+		Basis: kg.BasisCitedWork, Confidence: kg.ConfidenceHigh})
 }
 
 func containsID(v []string, id string) bool {
