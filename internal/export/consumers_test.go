@@ -406,7 +406,7 @@ func TestGraphMLReadByNetworkX(t *testing.T) {
 			for _, e := range got.Edges {
 				w, ok := want[e.ID]
 				if !ok || w.Source != e.Source || w.Target != e.Target || e.Data["type"] != string(w.Type) ||
-					(w.Strength != "" && e.Data["strength"] != w.Strength) || (w.Note != "" && e.Data["note"] != w.Note) {
+					(w.Strength != "" && e.Data["strength"] != string(w.Strength)) || (w.Note != "" && e.Data["note"] != w.Note) {
 					t.Errorf("edge %s read as %+v", e.ID, e)
 				}
 			}
