@@ -115,9 +115,13 @@ func synthetic(nodes, edges int) *kg.Graph {
 		return ids[r.IntN(len(ids))]
 	}
 	seen := map[string]bool{}
+	has := func(k kg.Kind) bool { return k == "" || len(byKind[k]) > 0 }
 	for len(g.Edges) < edges {
 		t := kg.RelTypes[r.IntN(len(kg.RelTypes))]
 		ends, _ := kg.Schema(t)
+		if !has(ends.Source) || !has(ends.Target) {
+			continue // a relation between kinds this graph has none of (the ATLAS layer's)
+		}
 		e := kg.Edge{Type: t, Source: pick(ends.Source), Target: pick(ends.Target)}
 		if e.Source == e.Target {
 			continue
