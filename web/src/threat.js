@@ -2,7 +2,8 @@
 // get the failure modes that threaten them, the smallest set of mitigations that answers them and
 // what it leaves uncovered. Printable; the state is in the URL.
 import * as api from './api.js';
-import { h, fill, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
+import { h, fill, guard, nodeLink, pretty, clearError } from './ui.js';
+import { pickerView } from './picker.js';
 
 export function mount(root, params) {
   const form = h('form', { class: 'picker', id: 'threat-form', 'aria-label': 'What to protect and what the attacker has' });
@@ -11,33 +12,18 @@ export function mount(root, params) {
     h('h1', {}, 'Threat model'),
     h('p', { class: 'lede' }, 'Pick what you need to protect and, if you know it, what the attacker can do. The answer lists the failure modes that threaten those assets, the smallest set of mitigations that answers all it can, and what stays uncovered.'),
     form, out));
-  let picks = null;
 
-  function read(p) {
-    return { assets: (p.get('assets') || '').split(',').filter(Boolean), caps: (p.get('caps') || '').split(',').filter(Boolean) };
-  }
-
-  async function init() {
+  async function load() {
     const c = await guard('Loading the assets and capabilities', () => api.choices());
-    if (!c) return;
-    const s = read(params);
-    const assets = checkboxes('Assets to protect', 'asset', c.assets.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.assets), (i) => i.cat);
-    const caps = checkboxes('What the attacker has (none ticked: any attacker)', 'cap', c.capabilities.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.caps), (i) => i.cat);
-    picks = { assets, caps };
-    fill(form, assets, caps, h('div', { class: 'row' },
-      h('button', { type: 'submit', id: 'threat-run' }, 'Build the threat model'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Print')));
-    form.onsubmit = (e) => {
-      e.preventDefault();
-      const a = checked(assets);
-      const k = checked(caps);
-      const hash = `#threat?assets=${a.join(',')}${k.length ? `&caps=${k.join(',')}` : ''}`;
-      if (location.hash === hash) run(a, k); else location.hash = hash;
-    };
-    if (s.assets.length) run(s.assets, s.caps);
+    if (!c) return null;
+    const items = (list) => list.map((a) => ({ value: a.id, label: a.name, group: a.category }));
+    return [
+      { param: 'assets', legend: 'Assets to protect', name: 'asset', items: items(c.assets), grouped: true },
+      { param: 'caps', legend: 'What the attacker has (none ticked: any attacker)', name: 'cap', items: items(c.capabilities), grouped: true },
+    ];
   }
 
-  async function run(assets, caps) {
+  async function run({ assets, caps }) {
     clearError();
     if (!assets.length) { fill(out, h('p', { class: 'hint' }, 'Tick at least one asset.')); return; }
     fill(out, h('p', { class: 'hint' }, 'Working…'));
@@ -45,7 +31,7 @@ export function mount(root, params) {
     if (!tm) { fill(out); return; }
     const covered = new Map();
     for (const m of tm.mitigations) covered.set(m.mitigation.id, m);
-    fill(out, 
+    fill(out,
       h('h2', {}, `${tm.failureModes.length} failure modes threaten these assets`),
       h('table', { class: 'data', id: 'threat-failure-modes' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Failure mode'), h('th', { scope: 'col' }, 'Compromises'))),
@@ -69,16 +55,9 @@ export function mount(root, params) {
     );
   }
 
-  init();
-  return {
-    update(p) {
-      params = p;
-      if (!picks) return;
-      const s = read(p);
-      for (const i of picks.assets.querySelectorAll('input')) i.checked = s.assets.includes(i.value);
-      for (const i of picks.caps.querySelectorAll('input')) i.checked = s.caps.includes(i.value);
-      run(s.assets, s.caps);
-    },
-    unmount() {},
-  };
+  return pickerView(form, params, {
+    view: 'threat', load, run,
+    submit: { id: 'threat-run', label: 'Build the threat model' },
+    extra: [h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Print')],
+  });
 }

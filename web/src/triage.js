@@ -2,7 +2,8 @@
 // affected, get the failure modes that fit best, with their severity, what the attacker must have
 // had and the mitigations to reach for first.
 import * as api from './api.js';
-import { h, fill, guard, checkboxes, checked, nodeLink, pretty, clearError } from './ui.js';
+import { h, fill, guard, nodeLink, pretty, clearError } from './ui.js';
+import { pickerView } from './picker.js';
 
 export function mount(root, params) {
   const form = h('form', { class: 'picker', id: 'triage-form', 'aria-label': 'What was observed' });
@@ -11,31 +12,17 @@ export function mount(root, params) {
     h('h1', {}, 'Triage'),
     h('p', { class: 'lede' }, 'Tick what you observed. The candidates are ranked by how well they fit: the share of the observed properties each compromises plus the share of the observed assets it targets.'),
     form, out));
-  let picks = null;
-  const read = (p) => ({ props: (p.get('compromised') || '').split(',').filter(Boolean), assets: (p.get('assets') || '').split(',').filter(Boolean) });
 
-  async function init() {
+  async function load() {
     const c = await guard('Loading the assets', () => api.gql('{ assets { id name category } }'));
-    if (!c) return;
-    const s = read(params);
-    const props = checkboxes('Compromised', 'prop', api.properties.map((p) => ({ value: p, label: pretty(p) })), new Set(s.props));
-    const assets = checkboxes('Assets affected', 'asset', c.assets.map((a) => ({ value: a.id, label: a.name, cat: a.category })), new Set(s.assets), (i) => i.cat);
-    picks = { props, assets };
-    fill(form, props, assets, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'triage-run' }, 'Rank the candidates')));
-    form.onsubmit = (e) => {
-      e.preventDefault();
-      const p = new URLSearchParams();
-      const cp = checked(props);
-      const as = checked(assets);
-      if (cp.length) p.set('compromised', cp.join(','));
-      if (as.length) p.set('assets', as.join(','));
-      const hash = `#triage?${p.toString().replaceAll('%2C', ',')}`;
-      if (location.hash === hash) run(cp, as); else location.hash = hash;
-    };
-    if (s.props.length || s.assets.length) run(s.props, s.assets);
+    if (!c) return null;
+    return [
+      { param: 'compromised', legend: 'Compromised', name: 'prop', items: api.properties.map((p) => ({ value: p, label: pretty(p) })) },
+      { param: 'assets', legend: 'Assets affected', name: 'asset', items: c.assets.map((a) => ({ value: a.id, label: a.name, group: a.category })), grouped: true },
+    ];
   }
 
-  async function run(props, assets) {
+  async function run({ compromised: props, assets }) {
     clearError();
     if (!props.length && !assets.length) { fill(out, h('p', { class: 'hint' }, 'Tick at least one property or asset.')); return; }
     const cands = await guard('Triage', () => api.triage(props, assets));
@@ -54,16 +41,5 @@ export function mount(root, params) {
             m.edges[0] && m.edges[0].strength ? h('span', { class: 'muted' }, ` (${m.edges[0].strength})`) : ''])))))));
   }
 
-  init();
-  return {
-    update(p) {
-      params = p;
-      if (!picks) return;
-      const s = read(p);
-      for (const i of picks.props.querySelectorAll('input')) i.checked = s.props.includes(i.value);
-      for (const i of picks.assets.querySelectorAll('input')) i.checked = s.assets.includes(i.value);
-      run(s.props, s.assets);
-    },
-    unmount() {},
-  };
+  return pickerView(form, params, { view: 'triage', load, run, submit: { id: 'triage-run', label: 'Rank the candidates' } });
 }
