@@ -49,9 +49,28 @@ export async function gql(query, variables = {}, { signal } = {}) {
 const NODE = 'id kind name degree';
 const EDGE = 'id type source target strength';
 
-export const kinds = ['FAILURE_MODE', 'CAPABILITY', 'ASSET', 'MITIGATION', 'LEGAL_CONSIDERATION', 'REFERENCE', 'STAKEHOLDER'];
-export const relations = ['SUBTYPE_OF', 'REQUIRES', 'TARGETS', 'MITIGATES', 'PROTECTS', 'RAISES', 'CITES', 'CONCERNED_WITH'];
 export const properties = ['CONFIDENTIALITY', 'INTEGRITY', 'AVAILABILITY', 'SAFETY'];
+
+let vocab = null;
+
+/**
+ * vocabulary asks the server which kinds of node and which relations its schema has, in the
+ * schema's order, with how many of each the graph holds (stats lists every kind and relation,
+ * zeros included), and which ATLAS release is loaded, if any: {kinds: [{kind, count}],
+ * relations: [{relation, count}], atlasRelease}. The explorer keeps no list of its own, so a
+ * kind added to the schema shows up in its legend and filters without a change here. Asked once
+ * per page; a failure is asked again next time.
+ */
+export function vocabulary() {
+  if (!vocab) {
+    vocab = gql(`query Vocabulary {
+  stats { byKind { kind count } byRelation { relation count } }
+  atlasRelease
+}`).then((d) => ({ kinds: d.stats.byKind, relations: d.stats.byRelation, atlasRelease: d.atlasRelease }));
+    vocab.catch(() => { vocab = null; });
+  }
+  return vocab;
+}
 
 /** search returns up to first hits for text, best first, as [{node, score}]. */
 export async function search(text, first = 8, opts) {
@@ -84,6 +103,10 @@ export async function subgraph(ids) {
 const REFS = 'references { id title authors year venue doi arxiv url }';
 const XIDS = 'externalIds { framework edition code name url match }';
 
+// The fields every ATLAS kind has; url, category and type are aliased because other kinds have
+// fields of those names with other nullability, which one selection set cannot merge.
+const ATLAS = 'atlasId release atlasUrl: url';
+
 /** details returns everything the details panel shows of one node, or null. */
 export async function details(id) {
   const d = await gql(`query Details($id: ID!) {
@@ -98,6 +121,13 @@ export async function details(id) {
     ... on LegalConsideration { jurisdiction instrument citation enacted: year }
     ... on Reference { title authors year venue doi arxiv url type }
     ... on Stakeholder { questions }
+    ... on FailureMode { atlas { techniques { id name atlasId } caseStudies { id name atlasId } crosswalk { target strength } } }
+    ... on Mitigation { atlasMitigations { id name atlasId } }
+    ... on AtlasTactic { ${ATLAS} attackId techniques { id name atlasId } }
+    ... on AtlasTechnique { ${ATLAS} attackId maturity tactics { id name atlasId } parent { id name } subtechniques { id name atlasId }
+      caseStudies { id name atlasId } mitigations { id name atlasId } failureModes { id name } }
+    ... on AtlasMitigation { ${ATLAS} atlasCategory: category lifecycle techniques { id name atlasId } mitigations { id name } }
+    ... on AtlasCaseStudy { ${ATLAS} caseType: type incidentDate techniques { id name atlasId } failureModes { id name } }
   }
 }`, { id });
   return d.node;

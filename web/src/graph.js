@@ -4,33 +4,15 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
-import { h, fill, guard, combobox, checkboxes, checked, pretty, graphLink, clearError } from './ui.js';
+import { h, fill, guard, combobox, checkboxes, checked, pretty, graphLink, clearError, kindBadge } from './ui.js';
+import { kindStyle, kindIcon, relationStyles, strengthDashes } from './kinds.js';
 
 cytoscape.use(fcose);
 
-export const kindColours = {
-  FAILURE_MODE: '#c62828',
-  CAPABILITY: '#6a1b9a',
-  ASSET: '#1565c0',
-  MITIGATION: '#2e7d32',
-  LEGAL_CONSIDERATION: '#ef6c00',
-  REFERENCE: '#757575',
-  STAKEHOLDER: '#6d4c41',
-};
-const kindShapes = {
-  FAILURE_MODE: 'ellipse',
-  CAPABILITY: 'diamond',
-  ASSET: 'round-rectangle',
-  MITIGATION: 'hexagon',
-  LEGAL_CONSIDERATION: 'rectangle',
-  REFERENCE: 'round-tag',
-  STAKEHOLDER: 'triangle',
-};
-
 const style = [
   { selector: 'node', style: {
-    'background-color': (n) => kindColours[n.data('kind')] || '#999',
-    shape: (n) => kindShapes[n.data('kind')] || 'ellipse',
+    'background-color': (n) => kindStyle(n.data('kind')).colour,
+    shape: (n) => kindStyle(n.data('kind')).shape,
     label: 'data(label)', 'font-size': 10, 'text-wrap': 'wrap', 'text-max-width': 110,
     'text-valign': 'bottom', 'text-margin-y': 3, color: '#1b1b1b',
     'text-background-color': '#fff', 'text-background-opacity': 0.75, 'text-background-padding': 1,
@@ -44,17 +26,49 @@ const style = [
     width: 1.2, 'line-color': '#b0b0b0', 'target-arrow-color': '#b0b0b0', 'target-arrow-shape': 'triangle',
     'arrow-scale': 0.7, 'curve-style': 'bezier',
   } },
-  { selector: 'edge[type="MITIGATES"]', style: { 'line-color': '#43a047', 'target-arrow-color': '#43a047' } },
-  { selector: 'edge[strength="strong"]', style: { width: 3.5, 'line-style': 'solid' } },
-  { selector: 'edge[strength="partial"]', style: { width: 2, 'line-style': 'dashed' } },
-  { selector: 'edge[strength="detect-only"]', style: { width: 1.5, 'line-style': 'dotted' } },
-  { selector: 'edge[type="RAISES"]', style: { 'line-color': '#ef6c00', 'target-arrow-color': '#ef6c00' } },
-  { selector: 'edge[type="SUBTYPE_OF"]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828', width: 2 } },
+  ...Object.entries(relationStyles).map(([type, r]) => ({ selector: `edge[type="${type}"]`, style: { 'line-color': r.colour, 'target-arrow-color': r.colour } })),
+  { selector: 'edge[type="SUBTYPE_OF"], edge[type="SUBTECHNIQUE_OF"]', style: { width: 2 } },
+  ...Object.entries(strengthDashes).flatMap(([type, [solid, dashed, dotted]]) => [
+    { selector: `edge[type="${type}"][strength="${solid}"]`, style: { width: 3.5, 'line-style': 'solid' } },
+    { selector: `edge[type="${type}"][strength="${dashed}"]`, style: { width: 2, 'line-style': 'dashed' } },
+    { selector: `edge[type="${type}"][strength="${dotted}"]`, style: { width: 1.5, 'line-style': 'dotted' } },
+  ]),
   { selector: 'edge:selected', style: { label: 'data(type)', 'font-size': 9, 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 1 } },
   { selector: '.faded', style: { opacity: 0.15 } },
   { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#0288d1', opacity: 1 } },
   { selector: 'edge.path', style: { 'line-color': '#0288d1', 'target-arrow-color': '#0288d1', width: 4, opacity: 1, 'z-index': 10, label: 'data(type)', 'font-size': 9, 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 1 } },
 ];
+
+/**
+ * renderLegend lists the kinds the graph holds, each with the shape and colour the canvas draws it
+ * in (the ATLAS kinds under the release they came from), and the relations drawn in a colour or
+ * line of their own.
+ */
+function renderLegend(v) {
+  const items = [];
+  let family = null;
+  for (const { kind, count } of v.kinds) {
+    if (!count) continue;
+    const s = kindStyle(kind);
+    if (s.family === 'atlas' && family !== 'atlas') items.push(h('li', { class: 'legend-group' }, `MITRE ATLAS${v.atlasRelease ? ` ${v.atlasRelease}` : ''}:`));
+    family = s.family;
+    items.push(h('li', { class: 'legend-kind', dataset: { kind } }, kindIcon(kind, 'swatch'), pretty(kind)));
+  }
+  const line = (colour, dash) => {
+    const el = h('span', { class: `line ${dash}`, 'aria-hidden': 'true' });
+    el.style.borderTopColor = colour; // the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows
+    return el;
+  };
+  const present = new Set(v.relations.filter((r) => r.count > 0).map((r) => r.relation));
+  for (const [type, r] of Object.entries(relationStyles)) {
+    if (!present.has(type)) continue;
+    const dashes = strengthDashes[type];
+    if (!dashes) { items.push(h('li', { class: 'legend-edge', dataset: { relation: type } }, line(r.colour, 'strong'), r.label)); continue; }
+    dashes.forEach((strength, i) => items.push(h('li', { class: 'legend-edge', dataset: { relation: type, strength } },
+      line(r.colour, ['strong', 'partial', 'detect'][i]), i ? strength : `${r.label}: ${strength}`)));
+  }
+  return items;
+}
 
 const list = (s) => (s ? s.split(',').filter(Boolean) : []);
 
@@ -92,11 +106,7 @@ export function mount(root, params) {
 
   const status = h('p', { id: 'graph-status', class: 'status', 'aria-live': 'polite' });
   const cyBox = h('div', { id: 'cy', class: 'cy', role: 'img', 'aria-label': 'The graph: use the list of nodes below it to reach each node by keyboard' });
-  const legend = h('ul', { class: 'legend', 'aria-label': 'Legend' },
-    Object.entries(kindColours).map(([k, c]) => h('li', {}, h('span', { class: `swatch k-${k}`, 'aria-hidden': 'true' }), pretty(k))),
-    h('li', { class: 'legend-edge' }, h('span', { class: 'line strong', 'aria-hidden': 'true' }), 'mitigates: strong'),
-    h('li', { class: 'legend-edge' }, h('span', { class: 'line partial', 'aria-hidden': 'true' }), 'partial'),
-    h('li', { class: 'legend-edge' }, h('span', { class: 'line detect', 'aria-hidden': 'true' }), 'detect-only'));
+  const legend = h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Legend' });
   const nodeList = h('ul', { class: 'node-list' });
   const nodeListBox = h('details', { class: 'node-list-box' }, h('summary', {}, 'Nodes in this view'), nodeList);
   const panel = h('aside', { class: 'details', id: 'details', 'aria-label': 'Details of the selected node', tabindex: '-1' },
@@ -110,16 +120,28 @@ export function mount(root, params) {
   } });
   searchBox.classList.add('main-search');
 
-  const kindBox = checkboxes('Kinds of node', 'kind', api.kinds.map((k) => ({ value: k, label: pretty(k) })), new Set(state.kinds.length ? state.kinds : api.kinds));
-  const relBox = checkboxes('Relations', 'rel', api.relations.map((r) => ({ value: r, label: pretty(r) })), new Set(state.rels.length ? state.rels : api.relations));
+  // The legend and the filters offer the kinds and relations the server says its graph holds
+  // (api.vocabulary), so that they follow the schema and what was loaded (the ATLAS kinds appear
+  // only when an ATLAS release is).
+  let offered = { kinds: [], relations: [] };
+  const filterBox = h('details', { class: 'filters', open: state.kinds.length || state.rels.length ? true : null }, h('summary', {}, 'Filters'));
   const applyFilters = () => {
-    const ks = checked(kindBox);
-    const rs = checked(relBox);
-    state = { ...state, kinds: ks.length === api.kinds.length ? [] : ks, rels: rs.length === api.relations.length ? [] : rs };
+    const ks = checked(filterBox.querySelector('.checks-kind'));
+    const rs = checked(filterBox.querySelector('.checks-rel'));
+    state = { ...state, kinds: ks.length === offered.kinds.length ? [] : ks, rels: rs.length === offered.relations.length ? [] : rs };
     reload();
   };
-  kindBox.addEventListener('change', applyFilters);
-  relBox.addEventListener('change', applyFilters);
+  filterBox.addEventListener('change', applyFilters);
+  const vocabReady = guard('Loading the kinds of node', async () => {
+    const v = await api.vocabulary();
+    offered = { kinds: v.kinds.filter((k) => k.count > 0).map((k) => k.kind), relations: v.relations.filter((r) => r.count > 0).map((r) => r.relation) };
+    const group = (k) => (kindStyle(k).family === 'atlas' ? `MITRE ATLAS${v.atlasRelease ? ` ${v.atlasRelease}` : ''}` : 'failgraph');
+    filterBox.append(
+      checkboxes('Kinds of node', 'kind', offered.kinds.map((k) => ({ value: k, label: [kindIcon(k), ' ', pretty(k)], group: group(k) })),
+        new Set(state.kinds.length ? state.kinds : offered.kinds), (i) => i.group),
+      checkboxes('Relations', 'rel', offered.relations.map((r) => ({ value: r, label: pretty(r) })), new Set(state.rels.length ? state.rels : offered.relations)));
+    fill(legend, renderLegend(v));
+  });
 
   const fromBox = combobox({ label: 'From', name: 'from', onPick: () => {} });
   const toBox = combobox({ label: 'To', name: 'to', onPick: () => {} });
@@ -146,7 +168,7 @@ export function mount(root, params) {
   fill(root, h('section', { class: 'graph-view' },
     h('aside', { class: 'controls', 'aria-label': 'Search and filters' },
       searchBox,
-      h('details', { class: 'filters', open: state.kinds.length || state.rels.length ? true : null }, h('summary', {}, 'Filters'), kindBox, relBox),
+      filterBox,
       h('details', { class: 'path-box', open: state.from ? true : null }, h('summary', {}, 'Paths between two nodes'), pathForm),
       h('div', { class: 'downloads' }, h('span', {}, 'Download: '), pngLink, ' ', jsonLink)),
     h('div', { class: 'stage' },
@@ -203,7 +225,7 @@ export function mount(root, params) {
       trunc.length ? h('span', { class: 'truncated', id: 'truncated' }, ` · the server left out some neighbours of ${trunc.map((id) => cy.getElementById(id).data('name')).join(', ')} (limit reached)`) : '');
     fill(nodeList, ...cy.nodes().sort((a, b) => a.data('name').localeCompare(b.data('name'))).map((n) => h('li', {},
       h('button', { type: 'button', class: 'linklike', dataset: { id: n.id() }, onclick: () => select(n.id()) },
-        h('span', { class: `kind-dot k-${n.data('kind')}`, 'aria-hidden': 'true' }), n.data('name'),
+        kindIcon(n.data('kind'), 'kind-dot'), n.data('name'),
         n.data('more') > 0 ? h('span', { class: 'more' }, ` (+${n.data('more')} more)`) : ''))));
   }
 
@@ -274,6 +296,7 @@ export function mount(root, params) {
 
   async function reload() {
     clearError();
+    await vocabReady;
     cy.elements().remove();
     truncatedAt.clear();
     performance.mark('fg:load-start');
@@ -422,11 +445,27 @@ function referenceItem(r) {
     links.length ? [' · ', links.flatMap((l, i) => (i ? [' · ', l] : [l]))] : '');
 }
 
+// linked lists a panel section of nodes, each a link to the graph view centred on it, with its ATLAS
+// id when it has one and the crosswalk's match when given.
+function linked(title, id, items, match = new Map()) {
+  if (!items || !items.length) return null;
+  return [h('h3', {}, `${title} (${items.length})`), h('ul', { class: 'linked', id }, items.map((x) => h('li', { dataset: { id: x.id } },
+    x.atlasId ? [h('code', {}, x.atlasId), ' '] : '', h('a', { href: graphLink(x.id), class: 'node-link' }, x.name),
+    match.has(x.id) ? h('span', { class: 'muted' }, ` (${match.get(x.id)})`) : '')))];
+}
+
 /** renderDetails is the details panel of one node. */
 export function renderDetails(n, actions) {
   const xids = n.externalIds || [];
   const dl = h('dl', { class: 'fields' },
     field('kind', pretty(n.kind)),
+    field('ATLAS id', n.atlasId),
+    field('ATLAS release', n.release),
+    field('ATT&CK id', n.attackId),
+    field('maturity', n.maturity),
+    field('type', n.caseType),
+    field('incident date', n.incidentDate),
+    field('category', n.atlasCategory),
     field('number', n.number),
     field('intent', n.intent && pretty(n.intent)),
     field('compromises', n.compromises),
@@ -447,10 +486,13 @@ export function renderDetails(n, actions) {
   if (n.doi) links.push(h('a', { href: doiURL(n.doi), rel: 'noopener', target: '_blank' }, `doi:${n.doi}`));
   if (n.arxiv) links.push(h('a', { href: arxivURL(n.arxiv), rel: 'noopener', target: '_blank' }, `arXiv:${n.arxiv}`));
   if (n.url) links.push(h('a', { href: n.url, rel: 'noopener', target: '_blank' }, n.url));
+  if (n.atlasUrl) links.push(h('a', { href: n.atlasUrl, rel: 'noopener', target: '_blank', id: 'details-atlas-link' }, `${n.atlasId} on atlas.mitre.org`));
+  const atlas = n.atlas || {};
+  const match = new Map((atlas.crosswalk || []).map((e) => [e.target, e.strength]));
   return [
-    h('p', { class: `kind-badge k-${n.kind}` }, pretty(n.kind)),
+    kindBadge(n.kind),
     h('h2', { id: 'details-name' }, n.name),
-    n.parent ? h('p', { class: 'muted' }, 'Subtype of ', h('a', { href: graphLink(n.parent.id) }, n.parent.name)) : null,
+    n.parent ? h('p', { class: 'muted' }, n.kind === 'ATLAS_TECHNIQUE' ? 'Sub-technique of ' : 'Subtype of ', h('a', { href: graphLink(n.parent.id) }, n.parent.name)) : null,
     h('p', { class: 'summary' }, n.summary),
     h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'details-expand', onclick: actions.expand }, actions.more > 0 ? `Expand (+${actions.more} more)` : 'Expand'),
@@ -464,6 +506,16 @@ export function renderDetails(n, actions) {
     xids.length ? [h('h3', {}, 'Crosswalk'), h('ul', { class: 'xids' }, xids.map((x) => h('li', {},
       h('strong', {}, x.framework), ' ', x.url ? h('a', { href: x.url, rel: 'noopener', target: '_blank' }, x.code) : h('code', {}, x.code),
       ` ${x.name} `, h('span', { class: 'muted' }, `(${x.match}, ${x.edition})`))))] : null,
+    linked('MITRE ATLAS techniques', 'details-atlas-techniques', atlas.techniques, match),
+    linked('MITRE ATLAS case studies', 'details-atlas-case-studies', atlas.caseStudies, match),
+    linked('MITRE ATLAS mitigations', 'details-atlas-mitigations', n.atlasMitigations),
+    linked('Tactics it achieves', 'details-tactics', n.tactics),
+    linked(n.kind === 'ATLAS_TACTIC' ? 'Techniques that achieve it' : n.kind === 'ATLAS_CASE_STUDY' ? 'Techniques of its procedure' : 'Techniques it counters', 'details-techniques', n.techniques),
+    linked('Sub-techniques', 'details-subtechniques', n.subtechniques),
+    linked('Case studies that use it', 'details-case-studies', n.caseStudies),
+    linked('ATLAS mitigations that counter it', 'details-counters', n.kind === 'ATLAS_TECHNIQUE' ? n.mitigations : null),
+    linked('failgraph failure modes', 'details-failure-modes', n.failureModes),
+    linked('failgraph mitigations', 'details-mitigations', n.kind === 'ATLAS_MITIGATION' ? n.mitigations : null),
     n.questions && n.questions.length ? [h('h3', {}, 'Questions'), h('ul', {}, n.questions.map((q) => h('li', {}, q)))] : null,
     n.notes && n.notes.length ? [h('h3', {}, 'Notes'), h('ul', {}, n.notes.map((q) => h('li', {}, q)))] : null,
     n.references && n.references.length ? [h('h3', {}, `References (${n.references.length})`), h('ul', { class: 'refs' }, n.references.map(referenceItem))] : null,

@@ -1,6 +1,7 @@
 // Small DOM helpers shared by the views: element building, the error banner, labelled checkbox
 // groups, the search combobox, and links into the graph view.
 import { search } from './api.js';
+import { kindStyle, kindIcon } from './kinds.js';
 
 /** h builds an element: h('a', {href: '#x', class: 'c'}, 'text', child). */
 export function h(tag, attrs = {}, ...children) {
@@ -68,6 +69,13 @@ export const nodeLink = (node) => h('a', { href: graphLink(node.id), class: 'nod
 
 /** pretty turns an enum value such as FAILURE_MODE into "failure mode". */
 export const pretty = (v) => String(v).toLowerCase().replaceAll('_', ' ');
+
+/** kindBadge is the name of a kind, white on the kind's colour. */
+export function kindBadge(kind) {
+  const el = h('p', { class: 'kind-badge', dataset: { kind } }, pretty(kind));
+  el.style.backgroundColor = kindStyle(kind).colour; // the CSSOM, which the page's policy allows
+  return el;
+}
 
 /**
  * checkboxes is a fieldset of labelled checkboxes, grouped by group(item) when given. It returns
@@ -141,7 +149,7 @@ export function combobox({ label, placeholder = 'Search…', onPick, name }) {
     fill(list, ...hits.map((hit, i) => h('li', {
       id: `${id}-opt-${i}`, role: 'option', 'aria-selected': 'false', class: 'suggestion', dataset: { id: hit.node.id },
       onmousedown: (e) => { e.preventDefault(); pick(i); },
-    }, h('span', { class: `kind-dot k-${hit.node.kind}`, 'aria-hidden': 'true' }), h('span', { class: 'sname' }, hit.node.name),
+    }, kindIcon(hit.node.kind, 'kind-dot'), h('span', { class: 'sname' }, hit.node.name),
     h('span', { class: 'skind' }, pretty(hit.node.kind)))));
     if (!hits.length) list.append(h('li', { class: 'none', role: 'option', 'aria-disabled': 'true' }, 'No match'));
     list.hidden = false;

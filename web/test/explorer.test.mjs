@@ -3,13 +3,11 @@
 // error, an uncaught exception, a failed request or a request to any host but the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, gql } from './harness.mjs';
+import { writeFileSync } from 'node:fs';
+import { startServer, launchBrowser, gql, session as withPage, shot, pick, ready, count, checkLegend } from './harness.mjs';
 
 let server;
 let browser;
-const shots = process.env.FAILGRAPH_SCREENSHOTS; // a folder: save a screenshot of each view there
 const bench = process.env.FAILGRAPH_WEB_BENCH; // a file: write the performance figures there as JSON
 
 before(async () => {
@@ -22,32 +20,7 @@ after(async () => {
 });
 
 /** session opens a page and, when the test's body is done, asserts nothing went wrong on it. */
-async function session(fn, viewport) {
-  const s = await openPage(browser, server.url, viewport);
-  try {
-    await fn(s.page);
-    assert.deepEqual(s.problems, [], 'console errors, page errors or failed requests');
-    assert.deepEqual(s.foreign, [], 'requests to a host other than the server');
-  } finally {
-    await s.context.close();
-  }
-}
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-}
-
-const ready = (page) => page.waitForSelector('.graph-view[data-ready="true"]');
-const count = async (page, what = 'nodes') => Number(await page.getAttribute('#graph-status', `data-${what}`));
-
-async function pick(page, label, text, optionText) {
-  const box = page.getByRole('combobox', { name: label });
-  await box.fill(text);
-  await page.getByRole('option', { name: new RegExp(optionText, 'i') }).first().waitFor();
-  await box.press('Enter');
-}
+const session = (fn, viewport) => withPage(browser, server.url, fn, viewport);
 
 const neighbours = async (id) => (await gql(server.url, 'query($id: ID!) { neighborhood(id: $id) { nodes { id } } }', { id })).neighborhood.nodes.map((n) => n.id);
 
@@ -66,6 +39,19 @@ test('search, open a node and see what mitigates it', () => session(async (page)
     assert.equal(await page.locator(`.node-list button[data-id="${m.id}"]`).count(), 1, `${m.name} is not in the view`);
   }
   await shot(page, 'explorer-graph');
+}));
+
+test('the legend and the filters list the kinds the server holds, each drawn as the legend says', () => session(async (page) => {
+  await page.goto(`${server.url}/#graph?focus=membership-inference&expand=differential-privacy-training`);
+  await ready(page);
+  const got = await checkLegend(page, server.url);
+  // Without an ATLAS release the schema's ATLAS kinds hold no node, and the legend does not offer them.
+  const schema = await gql(server.url, '{ __type(name: "NodeKind") { enumValues { name } } }');
+  const absent = schema.__type.enumValues.map((v) => v.name).filter((k) => !got.kinds.includes(k));
+  assert.equal(got.atlasRelease, null);
+  assert.ok(absent.length > 0, 'every kind of the schema holds nodes: the test cannot show that empty kinds are left out');
+  assert.equal(await page.locator('#legend .legend-group').count(), 0);
+  for (const k of absent) assert.equal(await page.locator(`#legend [data-kind="${k}"], .checks-kind input[value="${k}"]`).count(), 0, `${k} is offered`);
 }));
 
 test('double-click expands a node and the node count grows', () => session(async (page) => {
