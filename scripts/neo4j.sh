@@ -6,6 +6,7 @@ set -euo pipefail
 usage() {
 	cat <<'EOF'
 Usage: scripts/neo4j.sh start|stop|status|uri|fetch|logs|help
+       scripts/neo4j.sh import DIR
 
   fetch    Download the Neo4j Community jars (version pinned in tools/neo4j/pom.xml) into
            .cache/neo4j-<version>/lib (Maven local repo: .cache/m2). Skipped when already fetched.
@@ -18,6 +19,12 @@ Usage: scripts/neo4j.sh start|stop|status|uri|fetch|logs|help
   status   Prints "running pid=<pid> uri=<uri>" (exit 0) or "stopped uri=<uri>" (exit 3).
   uri      Prints bolt://127.0.0.1:<port> for the instance.
   logs     Prints the last 40 lines of the instance's console log.
+  import DIR
+           Offline bulk load: stops the instance if it runs, REPLACES its database with the CSV files
+           in DIR (written by `failgraph synth --import-dir DIR`) using `neo4j-admin database import
+           full` from the same jars (progress on stderr), then starts it and prints its URI. The
+           options come from DIR/import.args, one per line. Nothing of the previous graph survives;
+           finish with `failgraph synth --finish-import DIR` (indexes, check, load record).
 
 Environment:
   NEO4J_INSTANCE       instance name (default: default) -> .cache/neo4j-instances/<name>/
@@ -36,6 +43,8 @@ Environment:
   NEO4J_JAVA_OPTS      extra JVM options (word-split)
   NEO4J_CACHE_DIR      cache root (default: <repo>/.cache)
   NEO4J_MAVEN_REPO     Maven local repository for fetch (default: <cache>/m2)
+  NEO4J_IMPORT_HEAP    JVM heap of the import tool (default 1g)
+  NEO4J_IMPORT_MEMORY  off-heap memory the import tool may use (default 2g)
 
 Auth is disabled: connect with neo4j.NoAuth(). HTTP is off; Bolt listens on 127.0.0.1 only.
 EOF
@@ -341,6 +350,49 @@ cmd_start() {
 	echo "$URI"
 }
 
+# ---------------------------------------------------------------- import
+
+cmd_import() {
+	local dir=${1:-}
+	[[ -n $dir ]] || die "usage: scripts/neo4j.sh import DIR"
+	[[ -f $dir/import.args ]] || die "$dir/import.args not found (write it with: failgraph synth --nodes N --import-dir $dir)"
+	dir=$(cd "$dir" && pwd)
+	local -a opts=()
+	local line
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ -z $line ]] && continue
+		# Options only, never a command or a database name: the database is always "neo4j".
+		[[ $line =~ ^--[a-z][a-z-]*=[^[:space:]]+$ ]] || die "$dir/import.args: not an option of the import tool: '$line'"
+		opts+=("$line")
+	done <"$dir/import.args"
+	((${#opts[@]} > 0)) || die "$dir/import.args holds no options"
+
+	mkdir -p "$INST_DIR"
+	exec 9>"$LOCK_FILE"
+	flock -w $((START_TIMEOUT + 60)) 9 || die "could not lock $LOCK_FILE"
+	local pid
+	pid=$(running_pid)
+	if [[ -n $pid ]]; then
+		log "stopping instance '$INSTANCE' (pid $pid) for the import ..."
+		stop_pid "$pid"
+	fi
+	do_fetch
+	local java
+	java=$(pick_java)
+	mkdir -p "$INST_DIR/data" "$INST_DIR/logs"
+	log "importing $dir into instance '$INSTANCE' (neo4j-admin database import full, replacing the database) ..."
+	local t0=$SECONDS rc=0
+	(cd "$dir" && NEO4J_HOME=$INST_DIR NEO4J_CONF=$INST_DIR/conf "$java" "-Xmx${NEO4J_IMPORT_HEAP:-1g}" \
+		-XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 -cp "$LIB_DIR/*" org.neo4j.cli.AdminTool \
+		database import full neo4j --overwrite-destination=true \
+		"--max-off-heap-memory=${NEO4J_IMPORT_MEMORY:-2g}" "--report-file=$INST_DIR/logs/import.report" \
+		"${opts[@]}" </dev/null >&2) || rc=$?
+	exec 9>&-
+	((rc == 0)) || die "the import failed (status $rc; report: $INST_DIR/logs/import.report); the database is left unusable: import again, or start with NEO4J_FRESH=1"
+	log "imported in $((SECONDS - t0)) s"
+	cmd_start
+}
+
 # ---------------------------------------------------------------- status / uri / logs
 
 cmd_status() {
@@ -363,6 +415,7 @@ status) cmd_status ;;
 uri) echo "$URI" ;;
 fetch) do_fetch && log "Neo4j $NEO4J_VERSION jars in $LIB_DIR ($(tr '\n' ' ' <"$FETCH_MARKER"))" ;;
 logs) tail -n 40 "$CONSOLE_LOG" ;;
+import) cmd_import "${2:-}" ;;
 help | -h | --help) usage ;;
 *)
 	usage >&2

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/failgraph/failgraph/internal/neo4jstore"
+	"github.com/failgraph/failgraph/seed"
 )
 
 func TestSynthCommandWritesAValidSeed(t *testing.T) {
@@ -34,7 +39,8 @@ func TestSynthCommandRefusesBadSettings(t *testing.T) {
 	}{
 		{[]string{"synth", "--out", "x"}, "--nodes (default)"},
 		{[]string{"synth", "--nodes", "5", "--out", "x"}, "want a number of nodes from 20"},
-		{[]string{"synth", "--nodes", "100"}, "--out DIR, --neo4j or both"},
+		{[]string{"synth", "--nodes", "100"}, "--out DIR, --neo4j, --import-dir DIR or several"},
+		{[]string{"synth", "--finish-import", "/nonexistent/imp"}, "/nonexistent/imp/import.json"},
 		{[]string{"synth", "--nodes", "100", "--neo4j", "--batch", "500", "--tx-rows", "100"}, "--tx-rows"},
 		{[]string{"synth", "--nodes", "100", "--neo4j", "--neo4j-uri", "http://x"}, "--neo4j-uri"},
 	} {
@@ -43,5 +49,34 @@ func TestSynthCommandRefusesBadSettings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want it to name %q", c.args, err, c.want)
 		}
+	}
+}
+
+// synth --import-dir writes the offline import's files and a manifest that counts the same graph
+// as --out's seed files.
+func TestSynthCommandWritesImportFiles(t *testing.T) {
+	noenv := func(string) string { return "" }
+	dir, seedDir := t.TempDir(), t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"synth", "--nodes", "600", "--import-dir", dir, "--out", seedDir}, noenv, &out, &errb); err != nil {
+		t.Fatalf("synth: %v\n%s", err, errb.String())
+	}
+	m, err := neo4jstore.ReadImportManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := seed.LoadDir(seedDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := 0
+	for k, c := range m.Nodes {
+		nodes += c
+		if _, err := os.Stat(filepath.Join(dir, "nodes-"+string(k)+".csv")); err != nil {
+			t.Error(err)
+		}
+	}
+	if nodes != 600 || m.Hash != g.Hash() {
+		t.Errorf("manifest: %d nodes, hash %s; want 600 and the seed files' %s", nodes, m.Hash, g.Hash())
 	}
 }

@@ -202,3 +202,14 @@ func (in *Instance) Hang(tb testing.TB) (resume func()) {
 	tb.Cleanup(resume)
 	return resume
 }
+
+// Import replaces the instance's database with the import files in dir (scripts/neo4j.sh import:
+// it stops the instance, runs neo4j-admin database import full and starts it again).
+func (in *Instance) Import(tb testing.TB, dir string) {
+	tb.Helper()
+	uri, err := script(in.env(), "import", dir)
+	if err != nil {
+		tb.Fatalf("neo4jtest: importing %s into instance %s: %v", dir, in.Name, err)
+	}
+	in.URI = uri
+}
