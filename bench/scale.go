@@ -25,15 +25,19 @@ import (
 
 // The scale run (bench scale, make bench-scale): for each size, a synthetic graph (failgraph
 // synth) measured on the embedded store — heap per edge in this process, start-up of failgraph
-// serve --seed-dir, depth-2 neighbourhood and paths latency over HTTP — and, with --neo4j-uri, bulk
-// loaded into a fresh Neo4j (failgraph synth --neo4j) and measured the same way through failgraph
-// serve --store neo4j.
+// serve --synth N (the graph made in process) and of serve --seed-dir (decoded from seed files, up
+// to --seed-files-max nodes), depth-2 neighbourhood and paths latency over HTTP — and, with
+// --neo4j-uri, bulk loaded into Neo4j (by default the offline import: failgraph synth --import-dir,
+// scripts/neo4j.sh import, failgraph synth --finish-import; --neo4j-load bolt: failgraph synth
+// --neo4j into a fresh Neo4j) and measured the same way through failgraph serve --store neo4j.
 
 type scaleRow struct {
 	Nodes, Edges           int
 	SynthSecs              float64
 	HeapBytes              float64
 	MemStart, Neo4jStart   time.Duration
+	FilesStart             time.Duration // 0: not measured
+	ImportSecs             float64       // the import tool's part of LoadSecs (offline import)
 	MemNbr, MemPaths       latency
 	Neo4jNbr, Neo4jPaths   latency
 	LoadSecs, LoadNodesSec float64
@@ -60,12 +64,20 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	uri := fs.String("neo4j-uri", "", "a Neo4j to bulk load and query (its graph is replaced); none skips Neo4j")
 	neo4jScript := fs.String("neo4j-script", "scripts/neo4j.sh", "restarts the Neo4j empty before each load (NEO4J_FRESH=1); empty: load into it as it is")
 	requests := fs.Int("requests", 200, "timed requests per question (sequential, after 20 untimed)")
+	filesMax := fs.Int("seed-files-max", 100000, "also time serve --seed-dir from seed files up to this many nodes (0: never)")
+	loadHow := fs.String("neo4j-load", "import", "how to load Neo4j: import (offline, neo4j-admin via --neo4j-script) or bolt (failgraph synth --neo4j)")
 	out := fs.String("out", "", "also write the markdown report to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *bin == "" {
 		return fmt.Errorf("--failgraph is required")
+	}
+	if *loadHow != "import" && *loadHow != "bolt" {
+		return fmt.Errorf("--neo4j-load: want import or bolt, got %q", *loadHow)
+	}
+	if *loadHow == "import" && *uri != "" && *neo4jScript == "" {
+		return fmt.Errorf("--neo4j-load import needs --neo4j-script")
 	}
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "bench scale: "+format+"\n", a...) }
 	template, err := seed.Load()
@@ -98,7 +110,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		if _, err := os.Stat(filepath.Join(dir, "failure_modes.yaml")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, "failure_modes.yaml")); err != nil && n <= *filesMax {
 			progress("%d nodes: writing seed files into %s", n, dir)
 			if err := seed.WriteDir(dir, g); err != nil {
 				return err
@@ -113,15 +125,23 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		runtime.GC()
 		progress("%d nodes, %d edges: embedded store %.0f MiB of heap, %.0f B per edge", n, row.Edges, row.HeapBytes/(1<<20), row.HeapBytes/float64(row.Edges))
 
-		// The embedded store behind failgraph serve.
+		// The embedded store behind failgraph serve: the graph made in process, then (start-up
+		// only) the same graph decoded from its seed files.
 		row.MemStart, row.MemNbr, row.MemPaths, row.NbrNodes, row.PathCount, err = measureServe(ctx, *bin, *requests,
-			[]string{"serve", "--addr", "127.0.0.1:0", "--seed-dir", dir, "--log-level", "warn"})
+			[]string{"serve", "--addr", "127.0.0.1:0", "--synth", strconv.Itoa(n), "--log-level", "warn"})
 		if err != nil {
 			return fmt.Errorf("%d nodes, embedded: %w", n, err)
 		}
-		progress("%d nodes, embedded: start-up %v, neighbourhood p50 %v, paths p50 %v", n, row.MemStart, row.MemNbr.P50, row.MemPaths.P50)
+		progress("%d nodes, embedded (--synth): start-up %v, neighbourhood p50 %v, paths p50 %v", n, row.MemStart, row.MemNbr.P50, row.MemPaths.P50)
+		if n <= *filesMax {
+			if row.FilesStart, _, _, _, _, err = measureServe(ctx, *bin, 0,
+				[]string{"serve", "--addr", "127.0.0.1:0", "--seed-dir", dir, "--log-level", "warn"}); err != nil {
+				return fmt.Errorf("%d nodes, embedded from seed files: %w", n, err)
+			}
+			progress("%d nodes, embedded (--seed-dir): start-up %v", n, row.FilesStart)
+		}
 
-		if *uri != "" {
+		if *uri != "" && *loadHow == "bolt" {
 			if *neo4jScript != "" {
 				progress("%d nodes: restarting Neo4j empty (%s)", n, *neo4jScript)
 				if err := restartFresh(ctx, *neo4jScript, stderr); err != nil {
@@ -131,12 +151,10 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			progress("%d nodes: failgraph synth --neo4j", n)
 			cmd := exec.CommandContext(ctx, *bin, "synth", "--nodes", strconv.Itoa(n), "--neo4j", "--neo4j-uri", *uri)
 			cmd.Stderr = stderr
-			t := time.Now()
 			outb, err := cmd.Output()
 			if err != nil {
 				return fmt.Errorf("failgraph synth --neo4j: %w: %s", err, outb)
 			}
-			row.LoadSecs = time.Since(t).Seconds()
 			m := regexp.MustCompile(`in ([^:]+): ([0-9.]+) nodes/s, ([0-9.]+) rows/s`).FindSubmatch(outb)
 			if m == nil {
 				return fmt.Errorf("cannot read the load rate from %q", outb)
@@ -145,6 +163,43 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			row.LoadSecs = d.Seconds()
 			row.LoadNodesSec, _ = strconv.ParseFloat(string(m[2]), 64)
 			row.LoadRowsSec, _ = strconv.ParseFloat(string(m[3]), 64)
+		}
+		if *uri != "" && *loadHow == "import" {
+			// The whole offline load, timed from the graph in memory to a database with its
+			// indexes online and its load recorded: writing the files, the import tool, the
+			// restart and the index build.
+			imp := filepath.Join(*work, "import-"+strconv.Itoa(n))
+			if err := os.RemoveAll(imp); err != nil {
+				return err
+			}
+			t := time.Now()
+			for _, step := range []struct {
+				name string
+				cmd  *exec.Cmd
+			}{
+				{"failgraph synth --import-dir", exec.CommandContext(ctx, *bin, "synth", "--nodes", strconv.Itoa(n), "--import-dir", imp)},
+				{*neo4jScript + " import", exec.CommandContext(ctx, *neo4jScript, "import", imp)},
+				{"failgraph synth --finish-import", exec.CommandContext(ctx, *bin, "synth", "--finish-import", imp, "--neo4j-uri", *uri)},
+			} {
+				progress("%d nodes: %s", n, step.name)
+				step.cmd.Stdout, step.cmd.Stderr = stderr, stderr
+				ts := time.Now()
+				if err := step.cmd.Run(); err != nil {
+					return fmt.Errorf("%s: %w", step.name, err)
+				}
+				if strings.HasSuffix(step.name, " import") {
+					row.ImportSecs = time.Since(ts).Seconds()
+				}
+			}
+			row.LoadSecs = time.Since(t).Seconds()
+			row.LoadNodesSec = float64(n) / row.LoadSecs
+			row.LoadRowsSec = float64(n+row.Edges) / row.LoadSecs
+			// The import files are as large as the seed files; only the database keeps them.
+			if err := os.RemoveAll(imp); err != nil {
+				return err
+			}
+		}
+		if *uri != "" {
 			var nn, pc int
 			row.Neo4jStart, row.Neo4jNbr, row.Neo4jPaths, nn, pc, err = measureServe(ctx, *bin, *requests,
 				[]string{"serve", "--addr", "127.0.0.1:0", "--store", "neo4j", "--neo4j-uri", *uri, "--log-level", "warn"})
@@ -193,8 +248,27 @@ func measureServe(ctx context.Context, bin string, requests int, args []string) 
 		return
 	}
 	defer stopProcess(cmd)
-	start = time.Since(t)
 	c := &http.Client{Timeout: 60 * time.Second}
+	// Start-up is to ready, not to listening: serve --store neo4j listens at once and connects in
+	// the background (/readyz 503 until then).
+	for {
+		resp, rerr := c.Get(base + "/readyz")
+		if rerr == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Since(t) > 10*time.Minute {
+			err = fmt.Errorf("not ready after 10 minutes")
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	start = time.Since(t)
+	if requests <= 0 {
+		return
+	}
 	ask := func(query string, vars map[string]any) ([]byte, error) {
 		resp, err := c.Post(base+"/graphql", "application/json", bytes.NewReader(body(query, vars)))
 		if err != nil {
@@ -258,21 +332,29 @@ func scaleMarkdown(rows []scaleRow, neo bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Run finished %s (%d CPUs). Neighbourhood: depth 2 of `%s`, limit 200; paths: `%s` → `%s`, maxLength 4, limit 10; sequential requests over HTTP to failgraph serve, p50 (p99).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), scaleFrom, scaleFrom, scaleTo)
-	b.WriteString("| nodes | edges | embedded heap | per edge | embedded start-up | neighbourhood, embedded | paths, embedded |")
+	b.WriteString("| nodes | edges | embedded heap | per edge | embedded start-up, --synth | from seed files | neighbourhood, embedded | paths, embedded |")
 	if neo {
-		b.WriteString(" Neo4j bulk load | nodes/s (rows/s) | Neo4j start-up | neighbourhood, Neo4j | paths, Neo4j |")
+		b.WriteString(" Neo4j bulk load (import tool) | nodes/s (rows/s) | Neo4j start-up | neighbourhood, Neo4j | paths, Neo4j |")
 	}
-	b.WriteString(" answer: nodes, paths |\n|---:|---:|---:|---:|---:|---:|---:|")
+	b.WriteString(" answer: nodes, paths |\n|---:|---:|---:|---:|---:|---:|---:|---:|")
 	if neo {
 		b.WriteString("---:|---:|---:|---:|---:|")
 	}
 	b.WriteString("---:|\n")
 	lat := func(l latency) string { return fmt.Sprintf("%s (%s)", dur(l.P50), dur(l.P99)) }
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %.0f MiB | %.0f B | %s | %s | %s |", thousands(float64(r.Nodes)), thousands(float64(r.Edges)),
-			r.HeapBytes/(1<<20), r.HeapBytes/float64(r.Edges), dur(r.MemStart), lat(r.MemNbr), lat(r.MemPaths))
+		files := "not measured"
+		if r.FilesStart > 0 {
+			files = dur(r.FilesStart)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.0f MiB | %.0f B | %s | %s | %s | %s |", thousands(float64(r.Nodes)), thousands(float64(r.Edges)),
+			r.HeapBytes/(1<<20), r.HeapBytes/float64(r.Edges), dur(r.MemStart), files, lat(r.MemNbr), lat(r.MemPaths))
 		if neo {
-			fmt.Fprintf(&b, " %.1f s | %s (%s) | %s | %s | %s |", r.LoadSecs, thousands(r.LoadNodesSec), thousands(r.LoadRowsSec),
+			load := fmt.Sprintf("%.1f s", r.LoadSecs)
+			if r.ImportSecs > 0 {
+				load += fmt.Sprintf(" (%.1f s)", r.ImportSecs)
+			}
+			fmt.Fprintf(&b, " %s | %s (%s) | %s | %s | %s |", load, thousands(r.LoadNodesSec), thousands(r.LoadRowsSec),
 				dur(r.Neo4jStart), lat(r.Neo4jNbr), lat(r.Neo4jPaths))
 		}
 		fmt.Fprintf(&b, " %d, %d |\n", r.NbrNodes, r.PathCount)

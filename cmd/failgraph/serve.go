@@ -16,6 +16,7 @@ import (
 	"github.com/failgraph/failgraph/internal/kg"
 	"github.com/failgraph/failgraph/internal/neo4jstore"
 	"github.com/failgraph/failgraph/internal/server"
+	"github.com/failgraph/failgraph/internal/synth"
 	"github.com/failgraph/failgraph/seed"
 )
 
@@ -28,6 +29,8 @@ var serveSettings = append([]setting{
 		help: "where the graph lives: memory (the seed, in this process) or neo4j"},
 	{flag: "seed-dir", env: "FAILGRAPH_SEED_DIR", def: "",
 		help: "with --store memory, serve the seed files of this directory instead of the seed embedded in the binary"},
+	{flag: "synth", env: "FAILGRAPH_SYNTH", def: "0",
+		help: fmt.Sprintf("with --store memory, serve the synthetic graph of this many nodes (%d to 10000000) that failgraph synth --nodes makes, generated in this process instead of decoded from seed files; 0: off", synth.MinNodes)},
 	atlasSetting,
 	{flag: "cors-origins", env: "FAILGRAPH_CORS_ORIGINS", def: strings.Join(server.DefaultCORSOrigins, ","),
 		help: "browser origins allowed to call the API, comma-separated scheme://host[:port]; * allows any origin (never with credentials); an empty --cors-origins= allows none"},
@@ -90,6 +93,7 @@ type serveConfig struct {
 	Addr            string
 	Store           string
 	SeedDir         string
+	Synth           int
 	Atlas           string // an ATLAS.yaml to load beside the seed (memory store)
 	ShutdownTimeout time.Duration
 	LogFormat       string
@@ -129,6 +133,13 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 
 	c.SeedDir, _ = get("seed-dir")
+	sv, src := get("synth")
+	if c.Synth, err = strconv.Atoi(sv); err != nil || (c.Synth != 0 && (c.Synth < synth.MinNodes || c.Synth > 10_000_000)) {
+		return c, fmt.Errorf("%s: want 0 or a number of nodes from %d to 10000000, got %q", src, synth.MinNodes, sv)
+	}
+	if c.Synth != 0 && (c.SeedDir != "" || c.Store != storeMemory) {
+		return c, fmt.Errorf("%s: --synth makes the graph of --store memory; it cannot go with --seed-dir or --store neo4j", src)
+	}
 	c.Atlas, src = get("atlas")
 	if c.Atlas != "" && c.Store == storeNeo4j {
 		return c, fmt.Errorf("%s: serve --store neo4j serves what the database holds; load ATLAS into it with failgraph seed --atlas", src)
@@ -253,6 +264,22 @@ func newLogger(c serveConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// synthGraph makes the synthetic graph of failgraph synth --nodes n and checks it as a store does.
+func synthGraph(n int) (*kg.Graph, error) {
+	template, err := seed.Load()
+	if err != nil {
+		return nil, fmt.Errorf("the embedded seed, whose mix synth copies: %w", err)
+	}
+	g, err := synth.Generate(n, synth.MixOf(template))
+	if err != nil {
+		return nil, err
+	}
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("the synthetic graph of %d nodes: %w", n, err)
+	}
+	return g, nil
+}
+
 // loadSeed loads the seed directory, or the embedded seed, printing every problem with its file and
 // line to stderr.
 func loadSeed(dir string, stderr io.Writer) (*kg.Graph, error) {
@@ -337,7 +364,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	var g *kg.Graph // the graph to serve from memory; Neo4j serves what `failgraph seed` loaded
 	if c.Store == storeMemory {
-		if g, err = loadSeed(c.SeedDir, stderr); err != nil {
+		if c.Synth > 0 {
+			if g, err = synthGraph(c.Synth); err != nil {
+				return err
+			}
+		} else if g, err = loadSeed(c.SeedDir, stderr); err != nil {
 			return err
 		}
 	}

@@ -80,3 +80,32 @@ func TestSynthCommandWritesImportFiles(t *testing.T) {
 		t.Errorf("manifest: %d nodes, hash %s; want 600 and the seed files' %s", nodes, m.Hash, g.Hash())
 	}
 }
+
+// serve --synth N serves the graph that synth --nodes N writes, and refuses what cannot work.
+func TestServeSynthIsTheSynthGraph(t *testing.T) {
+	noenv := func(string) string { return "" }
+	c, err := parseServeConfig([]string{"--synth", "600"}, noenv, &bytes.Buffer{})
+	if err != nil || c.Synth != 600 {
+		t.Fatalf("--synth 600: %+v, %v", c.Synth, err)
+	}
+	g, err := synthGraph(c.Synth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := run(context.Background(), []string{"synth", "--nodes", "600", "--out", dir}, noenv, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	fromFiles, err := seed.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Nodes) != 600 || g.Hash() != fromFiles.Hash() {
+		t.Errorf("serve --synth 600: %d nodes, hash %s; synth --out's files: %s", len(g.Nodes), g.Hash(), fromFiles.Hash())
+	}
+	for _, args := range [][]string{{"--synth", "5"}, {"--synth", "x"}, {"--synth", "600", "--seed-dir", dir}, {"--synth", "600", "--store", "neo4j"}} {
+		if _, err := parseServeConfig(args, noenv, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--synth") {
+			t.Errorf("%v: %v, want an error naming --synth", args, err)
+		}
+	}
+}
